@@ -1,0 +1,40 @@
+"""create_app(settings): the only module that imports every domain."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from nara.catalog import models as catalog_models
+from nara.kernel.db import Base, make_engine, session_factory
+from nara.settings import Settings, get_settings
+from nara.web import api, errors, openapi, pages, security
+from nara.web.state import AppState, CatalogSearch
+
+# Every domain's tables, for migrations and test set-up.
+METADATA = Base.metadata
+_MODELS = (catalog_models,)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Nara web application: portal pages and the open API v1."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    app = FastAPI(
+        title="Nara 공공서비스 API",
+        version="1.0.0",
+        description="나라(Nara) 디지털플랫폼정부의 공개 API입니다. 오류는 RFC 9457 problem+json으로 돌려줍니다.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.nara = AppState(
+        settings=settings, engine=engine, sessions=sessions, search=CatalogSearch(sessions)
+    )
+    security.install(app)
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    pages.mount_static(app)
+    openapi.install(app)
+    return app

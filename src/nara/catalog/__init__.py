@@ -1,0 +1,50 @@
+"""The service catalog: every public service of central and local government, and search over it."""
+
+from nara.catalog.errors import AgencyNotFound, LifeEventNotFound, ServiceNotFound
+from nara.catalog.importing import curated_services, do_import_gov24, do_seed_catalog
+from nara.catalog.schemas import (
+    AgencyPublic,
+    ImportReport,
+    LifeEventPublic,
+    SearchFilters,
+    SearchPage,
+    ServiceCard,
+    ServicePublic,
+)
+from nara.catalog.search.index import SearchIndex, SearchMode
+from nara.catalog.services import (
+    build_search_index,
+    catalog_version,
+    count_by_life_event,
+    get_agency,
+    get_service,
+    list_agencies,
+    list_agency_services,
+    search_services,
+)
+
+__all__ = [
+    "AgencyNotFound",
+    "AgencyPublic",
+    "ImportReport",
+    "LifeEventNotFound",
+    "LifeEventPublic",
+    "SearchFilters",
+    "SearchIndex",
+    "SearchMode",
+    "SearchPage",
+    "ServiceCard",
+    "ServiceNotFound",
+    "ServicePublic",
+    "build_search_index",
+    "catalog_version",
+    "count_by_life_event",
+    "curated_services",
+    "do_import_gov24",
+    "do_seed_catalog",
+    "get_agency",
+    "get_service",
+    "list_agencies",
+    "list_agency_services",
+    "search_services",
+]

@@ -1,0 +1,187 @@
+"""The in-memory search index: lexical, dense and hybrid ranking with filters."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+from nara.catalog.schemas import SearchFilters, ServiceCard, ServiceOrigin
+from nara.catalog.search import encoder, text
+from nara.catalog.taxonomy import AgencyType, LifeEvent, UserType
+
+Scores = npt.NDArray[np.float64]
+_EXPANSION_WEIGHT = 0.4
+_PRIOR_WEIGHT = 0.06
+
+
+class SearchMode(StrEnum):
+    LEXICAL = "lexical"
+    DENSE = "dense"
+    HYBRID = "hybrid"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index keeps of one service."""
+
+    card: ServiceCard
+    terms: list[str]
+    vectors: encoder.Vectors
+    view_count: int
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One ranked service with the scores that placed it."""
+
+    card: ServiceCard
+    score: float
+
+
+class SearchIndex:
+    """Ranks services for a query; built once from stored terms and vectors, then read-only."""
+
+    def __init__(self, entries: Sequence[IndexEntry]) -> None:
+        self.cards = [entry.card for entry in entries]
+        self.size = len(entries)
+        self._term_sets = [frozenset(entry.terms) for entry in entries]
+        self._document_frequency = Counter(t for terms in self._term_sets for t in terms)
+        self._bm25 = bm25s.BM25()
+        if entries:
+            self._bm25.index([entry.terms or ["\u2205"] for entry in entries], show_progress=False)
+        self._vectors, self._vector_owner = _stack_vectors(entries)
+        self._prior = _prior(entries)
+        self._masks = _FilterMasks(self.cards)
+        text.terms("준비")  # load the analyser and the encoder now, not on the first citizen's query
+        encoder.encode(["준비"])
+
+    def search(
+        self, query: str, filters: SearchFilters | None = None, mode: SearchMode = SearchMode.HYBRID
+    ) -> list[Ranked]:
+        """Every service matching the filters that the query finds, best first."""
+        mask = self._masks.mask(filters or SearchFilters())
+        query = text.clean_query(query)
+        if not query:
+            return self._ranked(self._prior, mask, keep_zero=True)
+        if mode is SearchMode.LEXICAL:
+            scores, _ = self._lexical(query)
+        elif mode is SearchMode.DENSE:
+            scores, _ = self._dense(query)
+        else:
+            scores = self._hybrid(query)
+        return self._ranked(scores, mask, keep_zero=False)
+
+    def _ranked(self, scores: Scores, mask: npt.NDArray[np.bool_], keep_zero: bool) -> list[Ranked]:
+        eligible = mask & (scores > 0) if not keep_zero else mask
+        positions = np.flatnonzero(eligible)
+        order = positions[np.argsort(-scores[positions], kind="stable")]
+        return [Ranked(self.cards[i], float(scores[i])) for i in order]
+
+    def _lexical(self, query: str) -> tuple[Scores, float]:
+        """BM25 scores scaled to [0, 1], and how confident the lexical match is."""
+        query_terms, expansions = text.query_terms(query)
+        known = [t for t in query_terms if t in self._document_frequency]
+        extra = [t for t in expansions if t in self._document_frequency and t not in query_terms]
+        if not (known or extra) or self.size == 0:
+            return np.zeros(self.size), 0.0
+        scores = np.zeros(self.size)
+        if known:
+            scores += np.asarray(self._bm25.get_scores(known), dtype=np.float64)
+        if extra:
+            scores += _EXPANSION_WEIGHT * np.asarray(self._bm25.get_scores(extra), dtype=np.float64)
+        best = float(scores.max())
+        if best <= 0:
+            return np.zeros(self.size), 0.0
+        top = int(scores.argmax())
+        return scores / best, self._coverage(query_terms or extra, self._term_sets[top])
+
+    def _coverage(self, query_terms: list[str], document_terms: frozenset[str]) -> float:
+        """IDF-weighted share of the query's terms the document contains (unknown terms weigh most)."""
+        weights = {t: self._idf(t) for t in query_terms}
+        total = sum(weights.values())
+        covered = sum(w for t, w in weights.items() if t in document_terms)
+        return covered / total if total else 0.0
+
+    def _idf(self, term: str) -> float:
+        frequency = self._document_frequency.get(term, 0)
+        return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+
+    def _dense(self, query: str) -> tuple[Scores, float]:
+        """Best cosine similarity per service scaled to [0, 1], and how confident it is."""
+        if self.size == 0:
+            return np.zeros(0), 0.0
+        similarities = self._vectors @ encoder.encode([query])[0]
+        per_service = np.full(self.size, -1.0)
+        np.maximum.at(per_service, self._vector_owner, similarities.astype(np.float64))
+        best = float(per_service.max())
+        floor = float(np.quantile(per_service, 0.5))
+        if best <= floor:
+            return np.zeros(self.size), 0.0
+        scaled = np.clip((per_service - floor) / (best - floor), 0.0, 1.0)
+        confidence = float(np.clip((best - 0.25) / 0.4, 0.05, 1.0))
+        return scaled, confidence
+
+    def _hybrid(self, query: str) -> Scores:
+        """Lexical and dense scores fused, each weighted by its own confidence, plus a small prior."""
+        lexical, lexical_confidence = self._lexical(query)
+        dense, dense_confidence = self._dense(query)
+        weight = lexical_confidence + dense_confidence
+        if weight <= 0:
+            return np.zeros(self.size)
+        fused = (lexical_confidence * lexical + dense_confidence * dense) / weight
+        relevant = fused > 0.2
+        return np.where(relevant, fused + _PRIOR_WEIGHT * self._prior, 0.0)
+
+
+def _stack_vectors(entries: Sequence[IndexEntry]) -> tuple[encoder.Vectors, npt.NDArray[np.intp]]:
+    if not entries:
+        return np.zeros((0, encoder.DIMENSIONS), dtype=np.float32), np.zeros(0, dtype=np.intp)
+    vectors = np.concatenate([entry.vectors for entry in entries])
+    owner = np.concatenate([np.full(len(entry.vectors), i, dtype=np.intp) for i, entry in enumerate(entries)])
+    return vectors, owner
+
+
+def _prior(entries: Sequence[IndexEntry]) -> Scores:
+    """A small preference for curated, national and much-viewed services, in [0, 1]."""
+    if not entries:
+        return np.zeros(0)
+    views = np.log1p(np.array([entry.view_count for entry in entries], dtype=np.float64))
+    popularity = views / max(float(views.max()), 1.0)
+    curated = np.array([entry.card.origin is ServiceOrigin.CURATED for entry in entries], dtype=np.float64)
+    national = np.array(
+        [entry.card.agency_type is not AgencyType.LOCAL for entry in entries], dtype=np.float64
+    )
+    return (0.5 * popularity + 0.3 * curated + 0.2 * national).astype(np.float64)
+
+
+class _FilterMasks:
+    """Precomputed boolean columns for every filter value."""
+
+    def __init__(self, cards: Sequence[ServiceCard]) -> None:
+        self._size = len(cards)
+        self._field = np.array([card.field.value for card in cards], dtype=object)
+        self._agency_type = np.array([card.agency_type.value for card in cards], dtype=object)
+        self._region = np.array([card.region or "" for card in cards], dtype=object)
+        self._user_type = {u: np.array([u in c.user_types for c in cards], dtype=bool) for u in UserType}
+        self._life_event = {e: np.array([e in c.life_events for c in cards], dtype=bool) for e in LifeEvent}
+
+    def mask(self, filters: SearchFilters) -> npt.NDArray[np.bool_]:
+        mask = np.ones(self._size, dtype=bool)
+        if filters.field:
+            mask &= self._field == filters.field.value
+        if filters.agency_type:
+            mask &= self._agency_type == filters.agency_type.value
+        if filters.user_type:
+            mask &= self._user_type[filters.user_type]
+        if filters.life_event:
+            mask &= self._life_event[filters.life_event]
+        if filters.region:
+            mask &= (self._region == "") | (self._region == filters.region)
+        return mask

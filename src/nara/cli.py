@@ -1,0 +1,131 @@
+"""The `nara` command: every operation a person runs by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from alembic.config import Config
+from sqlalchemy.orm import Session, sessionmaker
+
+from nara.kernel.db import make_engine, session_factory
+from nara.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(
+    help="나라(Nara) 관리 명령",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="데이터베이스", no_args_is_help=True)
+catalog_app = typer.Typer(help="공공서비스 카탈로그", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(catalog_app, name="catalog")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="주소 (기본: NARA_HOST, 127.0.0.1)"),
+    port: int = typer.Option(None, help="포트 (기본: NARA_PORT, 8000)"),
+    workers: int = typer.Option(1, min=1, help="작업 프로세스 수"),
+) -> None:
+    """Serve the portal and the API until Ctrl-C."""
+    import uvicorn
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    typer.echo(
+        f"나라 포털: http://{host}:{port}  (API 문서: http://{host}:{port}/api/v1/docs) — 끝내려면 Ctrl-C"
+    )
+    uvicorn.run(
+        "nara.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply database migrations."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), revision)
+    typer.echo("데이터베이스를 최신 구조로 맞췄습니다.")
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", get_settings().database_url.replace("%", "%%"))
+    return config
+
+
+def _sessions() -> sessionmaker[Session]:
+    return session_factory(make_engine(get_settings().database_url))
+
+
+@catalog_app.command("seed")
+def catalog_seed() -> None:
+    """Load the curated catalog that ships with Nara (safe to run again)."""
+    from nara.catalog import do_seed_catalog
+    from nara.kernel.db import transaction
+
+    typer.echo("나라가 정리한 서비스 목록을 불러오는 중…")
+    with transaction(_sessions()) as session:
+        report = do_seed_catalog(session)
+    typer.echo(
+        f"새로 {report.created}개, 바뀐 {report.updated}개, 그대로 {report.unchanged}개 ({report.seconds}초)"
+    )
+
+
+@catalog_app.command("import-gov24")
+def catalog_import_gov24(
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, help="JSON 파일 (.json 또는 .json.gz)"
+    ),
+    show_rejected: int = typer.Option(20, help="거부된 행을 몇 개까지 보여 줄지 (전부: -1)"),
+    report_file: Path | None = typer.Option(None, help="전체 결과를 JSON으로 저장할 파일"),
+) -> None:
+    """Import the national catalog (gov24 v3 open API: merged rows or endpoint pages)."""
+    from nara.catalog import do_import_gov24
+    from nara.kernel.db import transaction
+    from nara.kernel.errors import NaraError
+
+    typer.echo(f"파일 {len(files)}개를 읽고 검색 색인을 만드는 중입니다(1만 건에 30초 안팎)…")
+    try:
+        with transaction(_sessions()) as session:
+            report = do_import_gov24(session, files)
+    except NaraError as error:
+        typer.echo(f"가져오지 못했습니다: {error.detail}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(
+        f"받은 행 {report.received:,} · 새로 {report.created:,} · 바뀜 {report.updated:,} · 그대로 {report.unchanged:,}"
+        f" · 나라 정리본에 연결 {report.linked_to_curated:,} · 거부 {len(report.rejected):,} ({report.seconds}초)"
+    )
+    shown = report.rejected if show_rejected < 0 else report.rejected[:show_rejected]
+    for row in shown:
+        typer.echo(f"  거부: {row.position}번째 행 (서비스ID {row.service_id or '없음'}): {row.reason}")
+    if len(shown) < len(report.rejected):
+        typer.echo(f"  …그 밖에 {len(report.rejected) - len(shown)}개 (--show-rejected -1 로 모두 보기)")
+    if report_file:
+        report_file.write_text(
+            json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2), "utf-8"
+        )
+
+
+@catalog_app.command("evaluate-search")
+def catalog_evaluate_search() -> None:
+    """Report search quality (top-1, top-5, MRR) for lexical, dense and hybrid retrieval."""
+    from nara.catalog import build_search_index
+    from nara.catalog.search.evaluation import evaluate_all, load_queries
+
+    with _sessions()() as session:
+        index = build_search_index(session)
+    queries = load_queries()
+    typer.echo(f"서비스 {index.size:,}개, 평가 질문 {len(queries)}개")
+    for result in evaluate_all(index, queries):
+        typer.echo(result.line())
+
+
+if __name__ == "__main__":
+    app()

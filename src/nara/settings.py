@@ -1,0 +1,48 @@
+"""Typed settings, read from the environment (prefix ``NARA_``) and validated at start-up."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class InsecureSettingsError(ValueError):
+    """Raised when a production-like environment would start with a development default."""
+
+
+class Settings(BaseSettings):
+    """Everything Nara reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="NARA_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'var' / 'nara.db'}")
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    search_page_size: int = Field(default=10, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> Settings:
+        if self.env == "development":
+            return self
+        if self.secret_key.get_secret_value() == DEVELOPMENT_SECRET:
+            raise InsecureSettingsError(
+                "NARA_SECRET_KEY must be set to a real secret when NARA_ENV is not 'development'."
+            )
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise InsecureSettingsError("NARA_SECRET_KEY must be at least 32 characters long.")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

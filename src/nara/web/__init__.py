@@ -1,0 +1,1 @@
+"""HTTP: the citizen portal (server-rendered pages) and the open JSON API v1."""
