@@ -280,7 +280,7 @@ def _events_from_conditions(conditions: dict[str, Any]) -> Iterator[LifeEvent]:
 
 
 def _events_from_ages(start: Any, end: Any) -> Iterator[LifeEvent]:
-    if not isinstance(start, int | float) or not isinstance(end, int | float) or end - start > 50:
+    if not isinstance(start, int | float) or not isinstance(end, int | float) or end - start > 60:
         return
     bands = (
         (LifeEvent.INFANCY, 0, 6),

@@ -1,0 +1,52 @@
+"""Factories: build valid objects with overrides, instead of fixtures copied around."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nara.catalog.schemas import ServiceCreate
+
+
+def make_service(**overrides: Any) -> ServiceCreate:
+    """A valid curated-style service (not written anywhere)."""
+    fields: dict[str, Any] = {
+        "id": "TEST-SERVICE-1",
+        "name": "시험용 양육 지원금",
+        "agency": "시험부",
+        "agency_type": "중앙행정기관",
+        "user_types": ["개인"],
+        "field": "보육·교육",
+        "life_events": ["infancy"],
+        "benefit_forms": ["현금"],
+        "summary": "시험을 위해 만든 서비스입니다.",
+        "eligibility": "시험 대상자",
+        "benefit": "매달 10만 원",
+        "source_url": "https://example.org/source",
+        "source_name": "시험 출처",
+    }
+    return ServiceCreate.model_validate(fields | overrides)
+
+
+def make_gov24_row(**overrides: Any) -> dict[str, Any]:
+    """A serviceList+serviceDetail+supportConditions row merged by 서비스ID, with English keys."""
+    row: dict[str, Any] = {
+        "id": "TEST000000001",
+        "name": "시험구 출산축하금",
+        "purpose": "시험구에서 아이를 낳은 가정에 축하금을 드립니다.",
+        "target": "시험구에 사는 출산 가정",
+        "details": "첫째 50만 원 현금 지급",
+        "applyMethod": "방문신청||온라인신청",
+        "deadline": "상시신청",
+        "viewCount": 120,
+        "agency": "서울특별시 시험구",
+        "department": "가족정책과",
+        "userType": "개인||가구",
+        "serviceField": "임신·출산",
+        "applyUrl": "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/TEST000000001",
+        "phone": "시험구청/02-000-0000",
+        "updateDate": "20250301120000",
+        "requiredDocs": "- 신청서\n- 신분증",
+        "law": "시험구 출산장려 조례(제3조)",
+        "condition": {"JA0101": "Y", "JA0102": "Y", "JA0303": "Y", "JA0110": 0, "JA0111": 1},
+    }
+    return row | overrides
