@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 from nara import catalog
 from nara.app import METADATA, create_app
 from nara.kernel.db import make_engine, session_factory, transaction
+from nara.schema import upgrade
 from nara.settings import PROJECT_ROOT, Settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -41,13 +40,6 @@ def _reset_schema(engine: Engine) -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-def migrate(url: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _database_url(tmp_path_factory.mktemp("db"))
@@ -57,7 +49,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     _reset_schema(engine)
-    migrate(database_url)
+    upgrade(database_url)
     with transaction(session_factory(engine)) as session:
         catalog.do_seed_catalog(session)
     yield engine

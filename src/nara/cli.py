@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import typer
-from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.kernel.db import make_engine, session_factory
-from nara.settings import PROJECT_ROOT, get_settings
+from nara.settings import get_settings
 
 app = typer.Typer(
     help="나라(Nara) 관리 명령",
@@ -47,17 +46,10 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply database migrations."""
-    from alembic import command
+    from nara.schema import upgrade
 
-    command.upgrade(_alembic_config(), revision)
+    upgrade(get_settings().database_url, revision)
     typer.echo("데이터베이스를 최신 구조로 맞췄습니다.")
-
-
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", get_settings().database_url.replace("%", "%%"))
-    return config
 
 
 def _sessions() -> sessionmaker[Session]:

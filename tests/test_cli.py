@@ -1,0 +1,49 @@
+"""The `nara` command, run as a person would (against a throw-away SQLite database)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nara.cli import app
+from nara.settings import get_settings
+from tests.factories import make_gov24_row
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("NARA_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("NARA_ENV", "development")
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+def test_upgrade_seed_and_import_report_what_happened(fresh_database: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    seeded = runner.invoke(app, ["catalog", "seed"])
+    assert seeded.exit_code == 0 and "새로" in seeded.output
+    dump = tmp_path / "rows.json"
+    dump.write_text(json.dumps([make_gov24_row(), make_gov24_row(id="X2", serviceField="우주")], ensure_ascii=False))
+    imported = runner.invoke(app, ["catalog", "import-gov24", str(dump), "--report-file", str(tmp_path / "r.json")])
+    assert imported.exit_code == 0, imported.output
+    assert "새로 1" in imported.output
+    assert "거부: 2번째 행 (서비스ID X2): 알 수 없는 서비스분야" in imported.output
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["rejected"][0]["service_id"] == "X2"
+
+
+def test_unreadable_file_exits_1_with_a_korean_message(fresh_database: Path, tmp_path: Path) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    broken = tmp_path / "broken.json"
+    broken.write_text("not json")
+    result = runner.invoke(app, ["catalog", "import-gov24", str(broken)])
+    assert result.exit_code == 1
+    assert "가져오지 못했습니다" in result.output
