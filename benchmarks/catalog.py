@@ -30,7 +30,21 @@ from nara.schema import upgrade
 from nara.settings import PROJECT_ROOT
 
 DUMP = PROJECT_ROOT.parent / "shared" / "data" / "gov24-benefitmatch" / "benefits_20250726_e0cfd850.json.gz"
-_EVERYDAY = ["지원", "돈", "신청", "어르신", "아이", "청년", "병원비", "월세", "일자리", "장애", "농업", "학생", "바우처"]
+_EVERYDAY = [
+    "지원",
+    "돈",
+    "신청",
+    "어르신",
+    "아이",
+    "청년",
+    "병원비",
+    "월세",
+    "일자리",
+    "장애",
+    "농업",
+    "학생",
+    "바우처",
+]
 
 
 def varied_queries(index: catalog.SearchIndex, count: int, seed: int = 7) -> list[str]:
@@ -64,8 +78,10 @@ def measure_import(url: str, dump: Path) -> None:
     with transaction(session_factory(engine)) as session:
         again = catalog.do_import_gov24(session, [dump])
     second = time.perf_counter() - started
-    print(f"import of {report.received:,} rows: {first:.1f} s (created {report.created:,}, "
-          f"linked to curated {report.linked_to_curated}, rejected {len(report.rejected)})")
+    print(
+        f"import of {report.received:,} rows: {first:.1f} s (created {report.created:,}, "
+        f"linked to curated {report.linked_to_curated}, rejected {len(report.rejected)})"
+    )
     print(f"re-import (idempotent, {again.unchanged:,} unchanged): {second:.1f} s")
 
 
@@ -82,9 +98,11 @@ def measure_search(url: str, count: int) -> list[str]:
         started = time.perf_counter()
         catalog.search_services(index, query)
         timings.append((time.perf_counter() - started) * 1000)
-    print(f"search latency over {len(queries):,} varied queries (in-process, hybrid, {index.size:,} services): "
-          f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms, "
-          f"max {max(timings):.2f} ms (goal: p99 < 20 ms)")
+    print(
+        f"search latency over {len(queries):,} varied queries (in-process, hybrid, {index.size:,} services): "
+        f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms, "
+        f"max {max(timings):.2f} ms (goal: p99 < 20 ms)"
+    )
     return queries
 
 
@@ -98,18 +116,21 @@ def measure_throughput(url: str, queries: list[str], workers: int, seconds: int)
     port = _free_port()
     env = os.environ | {"NARA_DATABASE_URL": url, "NARA_ENV": "development"}
     nara = Path(sys.executable).parent / "nara"
-    server = subprocess.Popen([str(nara), "serve", "--port", str(port), "--workers", str(workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(nara), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(base + "/api/v1/services?q=출산")
+        _wait_until_serving(base + "/api/v1/services?q=" + urllib.parse.quote("출산"))
         paths = [f"/api/v1/services?q={urllib.parse.quote(q)}" for q in queries]
-        if shutil.which("wrk"):
-            rate = _wrk(base, paths, seconds)
-        else:
-            rate = _python_load(base, paths, seconds)
-        print(f"GET /api/v1/services?q=… throughput ({workers} server workers, varied queries): "
-              f"{rate:,.0f} req/s (goal: >= 500 req/s)")
+        rate = _wrk(base, paths, seconds) if shutil.which("wrk") else _python_load(base, paths, seconds)
+        print(
+            f"GET /api/v1/services?q=… throughput ({workers} server workers, varied queries): "
+            f"{rate:,.0f} req/s (goal: >= 500 req/s)"
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -130,11 +151,17 @@ def _wait_until_serving(url: str) -> None:
 def _wrk(base: str, paths: list[str], seconds: int) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n")
-        script.write("i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n")
+        script.write(
+            "i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n"
+        )
     # warm every worker's index first
     subprocess.run(["wrk", "-t1", "-c4", "-d3s", "-s", script.name, base], capture_output=True, check=True)
-    result = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", script.name, base],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["wrk", "-t1", "-c16", f"-d{seconds}s", "--latency", "-s", script.name, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     for line in result.stdout.splitlines():
         if line.strip().startswith(("50%", "99%", "Non-2xx")):
             print(f"  wrk {line.strip()}")

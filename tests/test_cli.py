@@ -29,10 +29,15 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_upgrade_seed_and_import_report_what_happened(fresh_database: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     seeded = runner.invoke(app, ["catalog", "seed"])
-    assert seeded.exit_code == 0 and "새로" in seeded.output
+    assert seeded.exit_code == 0
+    assert "새로" in seeded.output
     dump = tmp_path / "rows.json"
-    dump.write_text(json.dumps([make_gov24_row(), make_gov24_row(id="X2", serviceField="우주")], ensure_ascii=False))
-    imported = runner.invoke(app, ["catalog", "import-gov24", str(dump), "--report-file", str(tmp_path / "r.json")])
+    dump.write_text(
+        json.dumps([make_gov24_row(), make_gov24_row(id="X2", serviceField="우주")], ensure_ascii=False)
+    )
+    imported = runner.invoke(
+        app, ["catalog", "import-gov24", str(dump), "--report-file", str(tmp_path / "r.json")]
+    )
     assert imported.exit_code == 0, imported.output
     assert "새로 1" in imported.output
     assert "거부: 2번째 행 (서비스ID X2): 알 수 없는 서비스분야" in imported.output

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.factories import make_gov24_row
 
 from nara.catalog import gov24
 from nara.catalog.taxonomy import AgencyType, BenefitForm, LifeEvent, UserType
-from tests.factories import make_gov24_row
 
 
 def _write(path: Path, document: Any) -> Path:
@@ -29,15 +29,36 @@ def test_merged_row_becomes_a_service() -> None:
     assert BenefitForm.CASH in service.benefit_forms
     assert service.required_documents == ["신청서", "신분증"]
     assert service.apply.methods == ["방문신청", "온라인신청"]
-    assert service.updated_on is not None and service.updated_on.isoformat() == "2025-03-01"
-    assert service.support_conditions is not None and service.support_conditions["JA0303"] == "Y"
+    assert service.updated_on is not None
+    assert service.updated_on.isoformat() == "2025-03-01"
+    assert service.support_conditions is not None
+    assert service.support_conditions["JA0303"] == "Y"
 
 
 def test_three_endpoint_pages_are_merged_by_service_id(tmp_path: Path) -> None:
-    listing = {"page": 1, "data": [{"서비스ID": "A1", "서비스명": "어르신 교통비", "소관기관명": "보건복지부", "서비스분야": "생활안정", "사용자구분": "개인"}]}
+    listing = {
+        "page": 1,
+        "data": [
+            {
+                "서비스ID": "A1",
+                "서비스명": "어르신 교통비",
+                "소관기관명": "보건복지부",
+                "서비스분야": "생활안정",
+                "사용자구분": "개인",
+            }
+        ],
+    }
     detail = {"page": 1, "data": [{"서비스ID": "A1", "구비서류": "신분증", "법령": "노인복지법(제26조)"}]}
-    conditions = {"page": 1, "data": [{"서비스ID": "A1", "서비스명": "어르신 교통비", "JA0110": 65, "JA0111": 120}]}
-    rows = gov24.read_rows([_write(tmp_path / n, d) for n, d in (("l.json", listing), ("d.json", detail), ("c.json", conditions))])
+    conditions = {
+        "page": 1,
+        "data": [{"서비스ID": "A1", "서비스명": "어르신 교통비", "JA0110": 65, "JA0111": 120}],
+    }
+    rows = gov24.read_rows(
+        [
+            _write(tmp_path / n, d)
+            for n, d in (("l.json", listing), ("d.json", detail), ("c.json", conditions))
+        ]
+    )
     assert len(rows) == 1
     service = gov24.to_service(rows[0])
     assert service.agency_type is AgencyType.CENTRAL

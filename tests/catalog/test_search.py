@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nara import catalog
-from nara.catalog.search import text
+from nara.catalog.search import encoder, text
 from nara.catalog.search.evaluation import evaluate, load_queries
 from nara.catalog.search.index import SearchMode
 from nara.catalog.taxonomy import AgencyType, LifeEvent, ServiceField
@@ -23,8 +23,36 @@ def test_kiwi_terms_are_morphemes() -> None:
     assert text.terms("아기를 낳으면") == ["아기", "낳다"]
 
 
-def test_colloquial_question_finds_the_birth_voucher(curated_index: catalog.SearchIndex) -> None:
-    assert "135200005015" in _top_ids(curated_index, "아기 낳으면 받는 돈", 3)
+def test_colloquial_question_finds_the_birth_benefits(curated_index: catalog.SearchIndex) -> None:
+    top = _top_ids(curated_index, "아기 낳으면 받는 돈")
+    assert "135200005015" in top  # 첫만남이용권
+    assert _id_of(curated_index, "부모급여") in top
+
+
+def test_a_named_place_prefers_that_places_own_services() -> None:
+    from tests.factories import make_service
+
+    from nara.catalog.indexing import search_terms_many
+    from nara.catalog.schemas import ServiceCard
+    from nara.catalog.search.index import IndexEntry, SearchIndex
+
+    def entry(service_id: str, name: str, agency: str, agency_type: str) -> IndexEntry:
+        service = make_service(id=service_id, name=name, agency=agency, agency_type=agency_type)
+        card = ServiceCard.model_validate(service.model_dump() | {"origin": "gov24", "region": None})
+        vector = encoder.encode([name])
+        terms = search_terms_many([service])[0].split()
+        return IndexEntry(card=card, terms=terms, vector=vector, view_count=100)
+
+    index = SearchIndex(
+        [
+            entry("N1", "청년 월세 지원", "국토교통부", "중앙행정기관"),
+            entry("L1", "청년 월세 지원", "경기도 안양시", "지자체"),
+            entry("L2", "청년 월세 지원", "부산광역시 서구", "지자체"),
+        ]
+    )
+    assert next(r.card.id for r in index.search("청년 월세")) == "N1"
+    assert next(r.card.id for r in index.search("안양 청년 월세")) == "L1"
+    assert next(r.card.id for r in index.search("부산 청년 월세")) == "L2"
 
 
 def test_birth_finds_first_meeting_voucher_and_parent_benefit(curated_index: catalog.SearchIndex) -> None:
@@ -36,7 +64,8 @@ def test_birth_finds_first_meeting_voucher_and_parent_benefit(curated_index: cat
 def test_filters_narrow_results(curated_index: catalog.SearchIndex) -> None:
     filters = catalog.SearchFilters(life_event=LifeEvent.OLD_AGE)
     results = curated_index.search("", filters)
-    assert results and all(LifeEvent.OLD_AGE in r.card.life_events for r in results)
+    assert results
+    assert all(LifeEvent.OLD_AGE in r.card.life_events for r in results)
     by_field = curated_index.search("지원", catalog.SearchFilters(field=ServiceField.PREGNANCY))
     assert all(r.card.field is ServiceField.PREGNANCY for r in by_field)
     assert curated_index.search("", catalog.SearchFilters(agency_type=AgencyType.LOCAL)) == []

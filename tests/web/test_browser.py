@@ -119,7 +119,8 @@ def test_citizen_searches_birth_with_the_keyboard_and_opens_the_voucher(page: An
     page.get_by_label("어떤 도움이 필요하세요?").fill("출산")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search?q=*")
-    assert "첫만남이용권" in page.content() and "부모급여" in page.content()
+    assert "첫만남이용권" in page.content()
+    assert "부모급여" in page.content()
     page.get_by_role("link", name="첫만남이용권").first.click()
     assert page.locator("h1").inner_text() == "첫만남이용권"
     assert page.get_by_role("link", name="정부24 서비스 안내(보건복지부 첫만남이용권)").count() == 1

@@ -31,7 +31,8 @@ def test_page_renders(client: TestClient, path: str) -> None:
     assert response.status_code == 200
     _assert_page(response.text)
     policy = response.headers["content-security-policy"]
-    assert "nonce-" in policy and "frame-ancestors 'none'" in policy
+    assert "nonce-" in policy
+    assert "frame-ancestors 'none'" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
@@ -44,7 +45,8 @@ def test_agency_page(client: TestClient) -> None:
 
 def test_search_for_birth_shows_the_voucher_and_parent_benefit(client: TestClient) -> None:
     html = client.get("/search", params={"q": "출산"}).text
-    assert "첫만남이용권" in html and "부모급여" in html
+    assert "첫만남이용권" in html
+    assert "부모급여" in html
 
 
 def test_service_page_shows_facts_and_source(client: TestClient) -> None:
@@ -54,7 +56,10 @@ def test_service_page_shows_facts_and_source(client: TestClient) -> None:
     assert "저출산" in html
 
 
-@pytest.mark.parametrize("path", ["/services/NOPE", "/life-events/moon-landing", "/agencies/999999", "/agencies/abc", "/no/such/page"])
+@pytest.mark.parametrize(
+    "path",
+    ["/services/NOPE", "/life-events/moon-landing", "/agencies/999999", "/agencies/abc", "/no/such/page"],
+)
 def test_not_found_is_a_korean_page(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404

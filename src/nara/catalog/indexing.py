@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
+import numpy as np
+
+from nara.catalog.regions import place_names
 from nara.catalog.schemas import ServiceCreate
 from nara.catalog.search import encoder, text
-from nara.catalog.taxonomy import LifeEvent
+from nara.catalog.taxonomy import AgencyType, LifeEvent
 
-_LEXICAL_TEXT_LIMIT = 600
+_LEXICAL_TEXT_LIMIT = 250  # the opening of eligibility and benefit text carries the terms that matter
+
+_DENSE_TEXT_LIMIT = 200
+# Part of every content hash: raise it when what is indexed changes, and the next import re-indexes all.
+INDEXING_VERSION = "4"
 
 
 def content_hash(service: ServiceCreate) -> str:
     """A fingerprint of everything a service says; equal hashes mean nothing to re-index."""
-    return hashlib.sha256(service.model_dump_json().encode("utf-8")).hexdigest()
+    fingerprint = INDEXING_VERSION + service.model_dump_json()
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
 
 
-def lexical_text(service: ServiceCreate) -> str:
-    """The text BM25 indexes: the name twice, then what the service is about."""
+def _body(service: ServiceCreate) -> str:
+    """What a service is about, for BM25: summary, the opening of eligibility and benefit, example questions."""
     parts = [
-        service.name,
-        service.name,
-        service.agency,
-        service.field.value,
-        " ".join(LifeEvent(e).label for e in service.life_events),
         service.summary,
         service.eligibility[:_LEXICAL_TEXT_LIMIT],
         service.benefit[:_LEXICAL_TEXT_LIMIT],
@@ -32,25 +36,48 @@ def lexical_text(service: ServiceCreate) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def dense_texts(service: ServiceCreate) -> list[str]:
-    """The sentences whose vectors stand for a service: its name with summary, then example questions."""
-    head = f"{service.name}. {service.summary}".strip()
-    return [head, *service.example_questions]
+@lru_cache(maxsize=8192)
+def _label_terms(label: str) -> tuple[str, ...]:
+    """Terms of a short label repeated across many services (agency, field, life event), analysed once."""
+    return tuple(text.terms(label))
 
 
 def search_terms_many(services: list[ServiceCreate]) -> list[str]:
-    """Space-joined search terms of each service."""
-    return [" ".join(t) for t in text.terms_many([lexical_text(s) for s in services])]
+    """Space-joined search terms of each service: its name counts twice, then its labels and body."""
+    analysed = text.terms_many([t for s in services for t in (s.name, _body(s))])
+    joined: list[str] = []
+    for position, service in enumerate(services):
+        name, body = analysed[2 * position], analysed[2 * position + 1]
+        labels = [service.agency, service.field.value, *(LifeEvent(e).label for e in service.life_events)]
+        if service.agency_type is AgencyType.LOCAL:
+            labels.extend(sorted(place_names(service.agency)))
+        label_terms = [t for label in labels for t in _label_terms(label)]
+        joined.append(" ".join([*name, *name, *label_terms, *body]))
+    return joined
 
 
-def embeddings_many(services: list[ServiceCreate]) -> list[bytes]:
-    """Packed vectors of each service, encoded in one batch."""
-    texts = [dense_texts(s) for s in services]
-    flat = [t for group in texts for t in group]
-    vectors = encoder.encode(flat)
+def dense_texts(service: ServiceCreate, *, rich: bool) -> list[str]:
+    """The sentences whose mean vector stands for a service.
+
+    Always its name with summary; ``rich`` adds the opening of eligibility and benefit, which measurably
+    helps (dense MRR 0.50 → 0.59 on the curated evaluation set) but triples the encoding cost, so it is
+    used for the curated services and not for the 10,000 imported ones.
+    """
+    head = f"{service.name}. {service.summary}".strip()
+    if not rich:
+        return [head]
+    extra = [service.eligibility[:_DENSE_TEXT_LIMIT], service.benefit[:_DENSE_TEXT_LIMIT]]
+    return [head, *(t for t in extra if t)]
+
+
+def embeddings_many(services: list[ServiceCreate], *, rich: bool) -> list[bytes]:
+    """One packed unit vector per service (the mean of its sentences' vectors), encoded in one batch."""
+    texts = [dense_texts(s, rich=rich) for s in services]
+    vectors = encoder.encode([t for group in texts for t in group])
     packed: list[bytes] = []
     start = 0
     for group in texts:
-        packed.append(encoder.to_bytes(vectors[start : start + len(group)]))
+        mean = vectors[start : start + len(group)].mean(axis=0, keepdims=True)
+        packed.append(encoder.to_bytes(mean / max(float(np.linalg.norm(mean)), 1e-12)))
         start += len(group)
     return packed

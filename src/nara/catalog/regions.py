@@ -49,3 +49,22 @@ def region_of_agency(agency_name: str) -> str | None:
 def is_region(name: str) -> bool:
     """Whether ``name`` is one of the seventeen 시·도."""
     return name in SIDO.values()
+
+
+_PLACE_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
+
+
+def place_names(agency: str) -> set[str]:
+    """The place words a citizen may use for a local agency, full and short.
+
+    >>> sorted(place_names("경기도 안양시"))
+    ['경기', '경기도', '안양', '안양시']
+    """
+    names: set[str] = set()
+    for part in agency.split():
+        names.add(part)
+        for suffix in _PLACE_SUFFIXES:
+            if part.endswith(suffix) and len(part) - len(suffix) >= 2:
+                names.add(part[: -len(suffix)])
+                break
+    return {name for name in names if len(name) >= 2}

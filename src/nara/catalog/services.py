@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -91,7 +92,7 @@ def build_search_index(session: Session) -> SearchIndex:
             IndexEntry(
                 card=_card(row),
                 terms=row.search_tokens.split(),
-                vectors=encoder.from_bytes(row.embeddings),
+                vector=encoder.from_bytes(row.embeddings),
                 view_count=row.view_count,
             )
             for row in rows
@@ -180,8 +181,12 @@ def _write_batch(
     origin: ServiceOrigin,
 ) -> None:
     services = [service for service, _, _ in batch]
-    tokens = indexing.search_terms_many(services)
-    vectors = indexing.embeddings_many(services)
+    with ThreadPoolExecutor(max_workers=1) as encoder_thread:  # vectors (numpy) while Kiwi analyses (C++)
+        pending_vectors = encoder_thread.submit(
+            indexing.embeddings_many, services, rich=origin is ServiceOrigin.CURATED
+        )
+        tokens = indexing.search_terms_many(services)
+        vectors = pending_vectors.result()
     now = utcnow()
     rows = [
         _row(service, digest, agency_ids[service.agency], origin)

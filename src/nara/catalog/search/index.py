@@ -12,13 +12,19 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
+from nara.catalog.regions import place_names
 from nara.catalog.schemas import SearchFilters, ServiceCard, ServiceOrigin
 from nara.catalog.search import encoder, text
 from nara.catalog.taxonomy import AgencyType, LifeEvent, UserType
 
 Scores = npt.NDArray[np.float64]
-_EXPANSION_WEIGHT = 0.4
-_PRIOR_WEIGHT = 0.06
+# Fusion settings, chosen on the evaluation set and checked on the held-out set (docs/domains/catalog.md).
+_EXPANSION_WEIGHT = 0.4  # thesaurus terms count less than the citizen's own words
+_DENSE_WEIGHT = 0.7  # USE v3 is weaker than BM25 on Korean service text; it fills lexical gaps
+_DENSE_CONFIDENT_AT = (0.35, 0.75)  # best cosine similarity mapped to confidence 0 … 1
+_RELEVANCE_FLOOR = 0.2  # fused scores below this are not results
+_STANDING_WEIGHT = 0.5  # much-viewed and curated services first (see _standing)
+_REACH_WEIGHT = 0.4  # services the citizen can use where they live before other regions' own
 
 
 class SearchMode(StrEnum):
@@ -33,7 +39,7 @@ class IndexEntry:
 
     card: ServiceCard
     terms: list[str]
-    vectors: encoder.Vectors
+    vector: encoder.Vectors  # one unit vector, shape (1, DIMENSIONS)
     view_count: int
 
 
@@ -56,8 +62,12 @@ class SearchIndex:
         self._bm25 = bm25s.BM25()
         if entries:
             self._bm25.index([entry.terms or ["\u2205"] for entry in entries], show_progress=False)
-        self._vectors, self._vector_owner = _stack_vectors(entries)
-        self._prior = _prior(entries)
+        self._vectors = (
+            np.concatenate([entry.vector for entry in entries])
+            if entries
+            else np.zeros((0, encoder.DIMENSIONS), dtype=np.float32)
+        )
+        self._standing = _standing(entries)
         self._masks = _FilterMasks(self.cards)
         text.terms("준비")  # load the analyser and the encoder now, not on the first citizen's query
         encoder.encode(["준비"])
@@ -66,16 +76,18 @@ class SearchIndex:
         self, query: str, filters: SearchFilters | None = None, mode: SearchMode = SearchMode.HYBRID
     ) -> list[Ranked]:
         """Every service matching the filters that the query finds, best first."""
-        mask = self._masks.mask(filters or SearchFilters())
+        filters = filters or SearchFilters()
+        mask = self._masks.mask(filters)
         query = text.clean_query(query)
+        prior = self._prior(filters, query)
         if not query:
-            return self._ranked(self._prior, mask, keep_zero=True)
+            return self._ranked(prior, mask, keep_zero=True)
         if mode is SearchMode.LEXICAL:
             scores, _ = self._lexical(query)
         elif mode is SearchMode.DENSE:
             scores, _ = self._dense(query)
         else:
-            scores = self._hybrid(query)
+            scores = self._hybrid(query, prior)
         return self._ranked(scores, mask, keep_zero=False)
 
     def _ranked(self, scores: Scores, mask: npt.NDArray[np.bool_], keep_zero: bool) -> list[Ranked]:
@@ -117,18 +129,24 @@ class SearchIndex:
         """Best cosine similarity per service scaled to [0, 1], and how confident it is."""
         if self.size == 0:
             return np.zeros(0), 0.0
-        similarities = self._vectors @ encoder.encode([query])[0]
-        per_service = np.full(self.size, -1.0)
-        np.maximum.at(per_service, self._vector_owner, similarities.astype(np.float64))
+        per_service = (self._vectors @ encoder.encode([query])[0]).astype(np.float64)
         best = float(per_service.max())
         floor = float(np.quantile(per_service, 0.5))
         if best <= floor:
             return np.zeros(self.size), 0.0
         scaled = np.clip((per_service - floor) / (best - floor), 0.0, 1.0)
-        confidence = float(np.clip((best - 0.25) / 0.4, 0.05, 1.0))
+        low, high = _DENSE_CONFIDENT_AT
+        confidence = _DENSE_WEIGHT * float(np.clip((best - low) / (high - low), 0.05, 1.0))
         return scaled, confidence
 
-    def _hybrid(self, query: str) -> Scores:
+    def _prior(self, filters: SearchFilters, query: str) -> Scores:
+        """A preference for established services the citizen can use where they live: national ones,
+        local ones of the region they chose, and local ones of a place the query names ("부산 출산")."""
+        reach = self._masks.reachable(filters.region) | self._masks.named_places(query)
+        prior: Scores = _STANDING_WEIGHT * self._standing + _REACH_WEIGHT * reach.astype(np.float64)
+        return prior
+
+    def _hybrid(self, query: str, prior: Scores) -> Scores:
         """Lexical and dense scores fused, each weighted by its own confidence, plus a small prior."""
         lexical, lexical_confidence = self._lexical(query)
         dense, dense_confidence = self._dense(query)
@@ -136,29 +154,18 @@ class SearchIndex:
         if weight <= 0:
             return np.zeros(self.size)
         fused = (lexical_confidence * lexical + dense_confidence * dense) / weight
-        relevant = fused > 0.2
-        return np.where(relevant, fused + _PRIOR_WEIGHT * self._prior, 0.0)
+        return np.where(fused > _RELEVANCE_FLOOR, fused + prior, 0.0)
 
 
-def _stack_vectors(entries: Sequence[IndexEntry]) -> tuple[encoder.Vectors, npt.NDArray[np.intp]]:
-    if not entries:
-        return np.zeros((0, encoder.DIMENSIONS), dtype=np.float32), np.zeros(0, dtype=np.intp)
-    vectors = np.concatenate([entry.vectors for entry in entries])
-    owner = np.concatenate([np.full(len(entry.vectors), i, dtype=np.intp) for i, entry in enumerate(entries)])
-    return vectors, owner
-
-
-def _prior(entries: Sequence[IndexEntry]) -> Scores:
-    """A small preference for curated, national and much-viewed services, in [0, 1]."""
+def _standing(entries: Sequence[IndexEntry]) -> Scores:
+    """How established each service is, in [0, 0.8]: much viewed (0.5) and curated by Nara (0.3)."""
     if not entries:
         return np.zeros(0)
     views = np.log1p(np.array([entry.view_count for entry in entries], dtype=np.float64))
     popularity = views / max(float(views.max()), 1.0)
     curated = np.array([entry.card.origin is ServiceOrigin.CURATED for entry in entries], dtype=np.float64)
-    national = np.array(
-        [entry.card.agency_type is not AgencyType.LOCAL for entry in entries], dtype=np.float64
-    )
-    return (0.5 * popularity + 0.3 * curated + 0.2 * national).astype(np.float64)
+    standing: Scores = 0.5 * popularity + 0.3 * curated
+    return standing
 
 
 class _FilterMasks:
@@ -169,8 +176,23 @@ class _FilterMasks:
         self._field = np.array([card.field.value for card in cards], dtype=object)
         self._agency_type = np.array([card.agency_type.value for card in cards], dtype=object)
         self._region = np.array([card.region or "" for card in cards], dtype=object)
+        self._national = np.array([card.agency_type is not AgencyType.LOCAL for card in cards], dtype=bool)
+        self._places = _place_masks(cards)
         self._user_type = {u: np.array([u in c.user_types for c in cards], dtype=bool) for u in UserType}
         self._life_event = {e: np.array([e in c.life_events for c in cards], dtype=bool) for e in LifeEvent}
+
+    def reachable(self, region: str | None) -> npt.NDArray[np.bool_]:
+        """Services a citizen of ``region`` can use: national ones, and that region's own."""
+        return self._national | (self._region == region) if region else self._national
+
+    def named_places(self, query: str) -> npt.NDArray[np.bool_]:
+        """Local services of every place the query names at the start of a word."""
+        found = np.zeros(self._size, dtype=bool)
+        for word in query.split():
+            for place, services in self._places.get(word[:2], ()):
+                if word.startswith(place):
+                    found |= services
+        return found
 
     def mask(self, filters: SearchFilters) -> npt.NDArray[np.bool_]:
         mask = np.ones(self._size, dtype=bool)
@@ -185,3 +207,18 @@ class _FilterMasks:
         if filters.region:
             mask &= (self._region == "") | (self._region == filters.region)
         return mask
+
+
+def _place_masks(cards: Sequence[ServiceCard]) -> dict[str, list[tuple[str, npt.NDArray[np.bool_]]]]:
+    """Place word → the local services of that place, grouped by the word's first two letters."""
+    members: dict[str, list[int]] = {}
+    for position, card in enumerate(cards):
+        if card.agency_type is AgencyType.LOCAL:
+            for name in place_names(card.agency):
+                members.setdefault(name, []).append(position)
+    grouped: dict[str, list[tuple[str, npt.NDArray[np.bool_]]]] = {}
+    for name, positions in members.items():
+        services = np.zeros(len(cards), dtype=bool)
+        services[positions] = True
+        grouped.setdefault(name[:2], []).append((name, services))
+    return grouped
