@@ -15,7 +15,7 @@ app = typer.Typer(
     help="나라(Nara) 관리 명령",
     no_args_is_help=True,
     add_completion=False,
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="데이터베이스", no_args_is_help=True)
 catalog_app = typer.Typer(help="공공서비스 카탈로그", no_args_is_help=True)
@@ -106,18 +106,39 @@ def catalog_import_gov24(
 
 
 @catalog_app.command("evaluate-search")
-def catalog_evaluate_search() -> None:
+def catalog_evaluate_search(
+    show_misses: bool = typer.Option(False, help="top 5에 못 든 질문도 보여 주기"),
+) -> None:
     """Report search quality (top-1, top-5, MRR) for lexical, dense and hybrid retrieval."""
     from nara.catalog import build_search_index
-    from nara.catalog.search.evaluation import evaluate_all, load_queries
+    from nara.catalog.search.evaluation import EVALUATION_SETS, evaluate_all, load_queries, national_only
 
     with _sessions()() as session:
         index = build_search_index(session)
-    queries = load_queries()
-    typer.echo(f"서비스 {index.size:,}개, 평가 질문 {len(queries)}개")
-    for result in evaluate_all(index, queries):
-        typer.echo(result.line())
+    typer.echo(f"검색 대상 서비스 {index.size:,}개")
+    for name in EVALUATION_SETS:
+        queries = national_only(index, load_queries(name))
+        typer.echo(f"[{name}] 평가 질문 {len(queries)}개")
+        for result in evaluate_all(index, queries):
+            typer.echo("  " + result.line())
+            if show_misses and result.misses:
+                typer.echo("    놓친 질문: " + " / ".join(result.misses))
+
+
+def main() -> None:
+    """Entry point: database problems become one plain sentence, not a stack trace."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        app()
+    except (OperationalError, ProgrammingError) as error:
+        typer.echo(
+            "데이터베이스를 쓸 수 없습니다. 먼저 `nara db upgrade`를 실행했는지, NARA_DATABASE_URL이 맞는지 확인해 주세요."
+            f"\n(자세한 내용: {str(error.orig).splitlines()[0]})",
+            err=True,
+        )
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
-    app()
+    main()

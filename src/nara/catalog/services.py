@@ -182,9 +182,7 @@ def _write_batch(
 ) -> None:
     services = [service for service, _, _ in batch]
     with ThreadPoolExecutor(max_workers=1) as encoder_thread:  # vectors (numpy) while Kiwi analyses (C++)
-        pending_vectors = encoder_thread.submit(
-            indexing.embeddings_many, services, rich=origin is ServiceOrigin.CURATED
-        )
+        pending_vectors = encoder_thread.submit(indexing.embeddings_many, services)
         tokens = indexing.search_terms_many(services)
         vectors = pending_vectors.result()
     now = utcnow()

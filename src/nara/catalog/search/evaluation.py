@@ -33,10 +33,22 @@ class Metrics:
         return f"{self.mode.value:8} top-1 {self.top1:.3f}  top-5 {self.top5:.3f}  MRR {self.mrr:.3f}  (질문 {self.queries}개)"
 
 
-def load_queries() -> list[EvaluationQuery]:
-    """The evaluation set shipped in ``seed/search_eval.yaml``."""
-    raw = resources.files("nara.catalog").joinpath("seed", "search_eval.yaml").read_text("utf-8")
+EVALUATION_SETS = {
+    "main": "search_eval.yaml",  # the set the fusion settings were chosen on
+    "holdout": "search_eval_holdout.yaml",  # written without seeing the search code; never tuned on
+}
+
+
+def load_queries(name: str = "main") -> list[EvaluationQuery]:
+    """An evaluation set shipped in ``seed/`` (see EVALUATION_SETS)."""
+    raw = resources.files("nara.catalog").joinpath("seed", EVALUATION_SETS[name]).read_text("utf-8")
     return [EvaluationQuery.model_validate(item) for item in yaml.safe_load(raw)]
+
+
+def national_only(index: SearchIndex, queries: list[EvaluationQuery]) -> list[EvaluationQuery]:
+    """The queries whose expected services are all in ``index`` (to evaluate any loaded catalog)."""
+    present = {card.id for card in index.cards}
+    return [q for q in queries if set(q.expected) <= present]
 
 
 def first_hit_rank(index: SearchIndex, query: EvaluationQuery, mode: SearchMode) -> int | None:
