@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from nara.catalog import models as catalog_models
@@ -20,7 +23,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
+    search = CatalogSearch(sessions)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        search.index()  # build the search index before the first citizen waits for it
+        yield
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Nara 공공서비스 API",
         version="1.0.0",
         description="나라(Nara) 디지털플랫폼정부의 공개 API입니다. 오류는 RFC 9457 problem+json으로 돌려줍니다.",

@@ -110,12 +110,9 @@ def search_services(
     mode: SearchMode = SearchMode.HYBRID,
 ) -> SearchPage:
     """One page of the services that match ``query`` and ``filters``, best first."""
-    ranked = index.search(query, filters, mode)
-    start = (page - 1) * page_size
-    items = [r.card for r in ranked[start : start + page_size]]
-    return SearchPage(
-        query=clean_query(query), total=len(ranked), page=page, page_size=page_size, items=items
-    )
+    hits = index.hits(query, filters, mode, offset=(page - 1) * page_size, limit=page_size)
+    items = [r.card for r in hits.ranked]
+    return SearchPage(query=clean_query(query), total=hits.total, page=page, page_size=page_size, items=items)
 
 
 def count_by_life_event(index: SearchIndex) -> dict[LifeEvent, int]:

@@ -24,7 +24,7 @@ DbSession = Annotated[Session, Depends(db_session)]
 
 
 @router.get("/services", summary="서비스 검색", response_model=catalog.SearchPage)
-def search_services(
+async def search_services(
     index: Index,
     q: Annotated[str, Query(max_length=1000, description="찾는 말 (예: 아기 낳으면 받는 돈)")] = "",
     field: Annotated[ServiceField | None, Query(description="서비스분야")] = None,

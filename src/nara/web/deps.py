@@ -22,5 +22,6 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def search_index(request: Request) -> catalog.SearchIndex:
+async def search_index(request: Request) -> catalog.SearchIndex:
+    """The search index (never blocks: a changed catalog is re-indexed in the background)."""
     return app_state(request).search.index()

@@ -16,7 +16,8 @@ _RECHECK_SECONDS = 5.0
 
 
 class CatalogSearch:
-    """The catalog's search index, rebuilt when the stored catalog changes (checked every few seconds)."""
+    """The catalog's search index; when the stored catalog changes (checked every few seconds, in the
+    background) a new index is built while the old one keeps answering."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -24,19 +25,30 @@ class CatalogSearch:
         self._index: catalog.SearchIndex | None = None
         self._version: tuple[int, str] | None = None
         self._checked_at = 0.0
+        self._refreshing = False
 
     def index(self) -> catalog.SearchIndex:
-        """The current index (built on first use)."""
-        if self._index is not None and time.monotonic() - self._checked_at < _RECHECK_SECONDS:
-            return self._index
+        """The current index (built on first use; refreshed in the background afterwards)."""
+        if self._index is None:
+            self.refresh()
+        elif time.monotonic() - self._checked_at >= _RECHECK_SECONDS and not self._refreshing:
+            self._refreshing = True
+            threading.Thread(target=self.refresh, name="nara-search-refresh", daemon=True).start()
+        assert self._index is not None
+        return self._index
+
+    def refresh(self) -> None:
+        """Rebuild the index if the stored catalog changed since it was built."""
         with self._lock:
-            with self._sessions() as session:
-                version = catalog.catalog_version(session)
-                if self._index is None or version != self._version:
-                    self._index = catalog.build_search_index(session)
-                    self._version = version
-            self._checked_at = time.monotonic()
-            return self._index
+            try:
+                with self._sessions() as session:
+                    version = catalog.catalog_version(session)
+                    if self._index is None or version != self._version:
+                        self._index = catalog.build_search_index(session)
+                        self._version = version
+            finally:
+                self._checked_at = time.monotonic()
+                self._refreshing = False
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,14 @@ class Ranked:
     score: float
 
 
+@dataclass(frozen=True)
+class Hits:
+    """How many services a search found, and the requested slice of them."""
+
+    total: int
+    ranked: list[Ranked]
+
+
 class SearchIndex:
     """Ranks services for a query; built once from stored terms and vectors, then read-only."""
 
@@ -73,28 +81,53 @@ class SearchIndex:
         encoder.encode(["준비"])
 
     def search(
-        self, query: str, filters: SearchFilters | None = None, mode: SearchMode = SearchMode.HYBRID
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = SearchMode.HYBRID,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[Ranked]:
-        """Every service matching the filters that the query finds, best first."""
+        """The services matching the filters that the query finds, best first (``limit`` of them)."""
+        return self.hits(query, filters, mode, offset=offset, limit=limit).ranked
+
+    def hits(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = SearchMode.HYBRID,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> Hits:
+        """How many services match, and the ranked slice ``offset`` … ``offset + limit`` of them."""
         filters = filters or SearchFilters()
         mask = self._masks.mask(filters)
         query = text.clean_query(query)
         prior = self._prior(filters, query)
         if not query:
-            return self._ranked(prior, mask, keep_zero=True)
+            return self._slice(prior, mask, offset, limit)
         if mode is SearchMode.LEXICAL:
             scores, _ = self._lexical(query)
         elif mode is SearchMode.DENSE:
             scores, _ = self._dense(query)
         else:
             scores = self._hybrid(query, prior)
-        return self._ranked(scores, mask, keep_zero=False)
+        return self._slice(scores, mask & (scores > 0), offset, limit)
 
-    def _ranked(self, scores: Scores, mask: npt.NDArray[np.bool_], keep_zero: bool) -> list[Ranked]:
-        eligible = mask & (scores > 0) if not keep_zero else mask
+    def _slice(self, scores: Scores, eligible: npt.NDArray[np.bool_], offset: int, limit: int | None) -> Hits:
         positions = np.flatnonzero(eligible)
-        order = positions[np.argsort(-scores[positions], kind="stable")]
-        return [Ranked(self.cards[i], float(scores[i])) for i in order]
+        wanted = len(positions) if limit is None else min(offset + limit, len(positions))
+        if wanted < len(positions):  # only the top of the ranking is sorted
+            positions = (
+                positions[np.argpartition(-scores[positions], wanted - 1)[:wanted]]
+                if wanted
+                else positions[:0]
+            )
+        order = positions[np.argsort(-scores[positions], kind="stable")][offset:wanted]
+        ranked = [Ranked(self.cards[i], float(scores[i])) for i in order]
+        return Hits(total=int(np.count_nonzero(eligible)), ranked=ranked)
 
     def _lexical(self, query: str) -> tuple[Scores, float]:
         """BM25 scores scaled to [0, 1], and how confident the lexical match is."""
@@ -129,7 +162,7 @@ class SearchIndex:
         """Best cosine similarity per service scaled to [0, 1], and how confident it is."""
         if self.size == 0:
             return np.zeros(0), 0.0
-        per_service = (self._vectors @ encoder.encode([query])[0]).astype(np.float64)
+        per_service = (self._vectors @ encoder.encode_query(query)).astype(np.float64)
         best = float(per_service.max())
         floor = float(np.quantile(per_service, 0.5))
         if best <= floor:
