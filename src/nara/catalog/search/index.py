@@ -159,7 +159,7 @@ class SearchIndex:
         return math.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
 
     def _dense(self, query: str) -> tuple[Scores, float]:
-        """Best cosine similarity per service scaled to [0, 1], and how confident it is."""
+        """Cosine similarity of each service to the query, scaled to [0, 1], and how confident it is."""
         if self.size == 0:
             return np.zeros(0), 0.0
         per_service = (self._vectors @ encoder.encode_query(query)).astype(np.float64)
@@ -180,7 +180,7 @@ class SearchIndex:
         return prior
 
     def _hybrid(self, query: str, prior: Scores) -> Scores:
-        """Lexical and dense scores fused, each weighted by its own confidence, plus a small prior."""
+        """Lexical and dense scores fused, each weighted by its own confidence, plus the prior for what passes."""
         lexical, lexical_confidence = self._lexical(query)
         dense, dense_confidence = self._dense(query)
         weight = lexical_confidence + dense_confidence
