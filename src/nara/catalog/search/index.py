@@ -25,6 +25,7 @@ _DENSE_CONFIDENT_AT = (0.35, 0.75)  # best cosine similarity mapped to confidenc
 _RELEVANCE_FLOOR = 0.2  # fused scores below this are not results
 _STANDING_WEIGHT = 0.5  # much-viewed and curated services first (see _standing)
 _REACH_WEIGHT = 0.4  # services the citizen can use where they live before other regions' own
+_FLOOR_SAMPLE = 1024  # services sampled for the median similarity that dense scores are scaled from
 
 
 class SearchMode(StrEnum):
@@ -164,7 +165,7 @@ class SearchIndex:
             return np.zeros(0), 0.0
         per_service = (self._vectors @ encoder.encode_query(query)).astype(np.float64)
         best = float(per_service.max())
-        floor = float(np.quantile(per_service, 0.5))
+        floor = float(np.median(per_service[:: max(1, self.size // _FLOOR_SAMPLE)]))  # a sample is enough
         if best <= floor:
             return np.zeros(self.size), 0.0
         scaled = np.clip((per_service - floor) / (best - floor), 0.0, 1.0)
