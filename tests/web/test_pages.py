@@ -80,3 +80,11 @@ def test_unknown_filter_value_is_ignored_with_a_notice(client: TestClient) -> No
     response = client.get("/search", params={"q": "출산", "field": "우주", "page": "-3"})
     assert response.status_code == 200
     assert "알 수 없는 조건은 빼고" in response.text
+
+
+def test_chosen_filters_stay_selected_and_narrow_results(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "지원", "life_event": "old-age", "region": "부산광역시"}).text
+    assert '<option value="old-age" selected>노년</option>' in html
+    assert '<option value="부산광역시" selected>부산광역시</option>' in html
+    assert "기초연금" in html
+    assert "첫만남이용권" not in html

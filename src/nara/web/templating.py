@@ -26,7 +26,9 @@ TEMPLATES.env.globals.update(
     benefit_forms=list(BenefitForm),
     life_events=list(LifeEvent),
     life_event_labels={e.value: label for e, label in LIFE_EVENT_LABELS.items()},
+    life_event_options=[(e.value, label) for e, label in LIFE_EVENT_LABELS.items()],
 )
+TEMPLATES.env.filters["zip_self"] = lambda values: [(v, v) for v in values]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
