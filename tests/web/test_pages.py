@@ -83,7 +83,7 @@ def test_unknown_filter_value_is_ignored_with_a_notice(client: TestClient) -> No
 
 
 def test_chosen_filters_stay_selected_and_narrow_results(client: TestClient) -> None:
-    html = client.get("/search", params={"q": "지원", "life_event": "old-age", "region": "부산광역시"}).text
+    html = client.get("/search", params={"q": "연금", "life_event": "old-age", "region": "부산광역시"}).text
     assert '<option value="old-age" selected>노년</option>' in html
     assert '<option value="부산광역시" selected>부산광역시</option>' in html
     assert "기초연금" in html
