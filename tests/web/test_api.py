@@ -63,3 +63,19 @@ def test_openapi_document_is_3_1_with_problem_schema(client: TestClient) -> None
     assert document["openapi"].startswith("3.1")
     assert "Problem" in document["components"]["schemas"]
     assert "/api/v1/services" in document["paths"]
+
+
+def test_agencies_list_and_agency_with_its_services(client: TestClient) -> None:
+    listing = client.get("/api/v1/agencies", params={"page_size": 3}).json()
+    assert listing["total"] >= 3
+    assert len(listing["items"]) == 3
+    counts = [a["service_count"] for a in listing["items"]]
+    assert counts == sorted(counts, reverse=True)
+    agency = client.get(f"/api/v1/agencies/{listing['items'][0]['id']}").json()
+    assert len(agency["services"]) == counts[0]
+
+
+def test_unknown_agency_is_problem_json(client: TestClient) -> None:
+    response = client.get("/api/v1/agencies/999999")
+    assert response.status_code == 404
+    assert response.json()["code"] == "catalog.agency_not_found"

@@ -3,7 +3,9 @@
 from nara.catalog.errors import AgencyNotFound, LifeEventNotFound, ServiceNotFound
 from nara.catalog.importing import curated_services, do_import_gov24, do_seed_catalog
 from nara.catalog.schemas import (
+    AgencyPage,
     AgencyPublic,
+    AgencyServices,
     ImportReport,
     LifeEventPublic,
     SearchFilters,
@@ -17,15 +19,17 @@ from nara.catalog.services import (
     catalog_version,
     count_by_life_event,
     get_agency,
+    get_agency_services,
     get_service,
     list_agencies,
-    list_agency_services,
     search_services,
 )
 
 __all__ = [
     "AgencyNotFound",
+    "AgencyPage",
     "AgencyPublic",
+    "AgencyServices",
     "ImportReport",
     "LifeEventNotFound",
     "LifeEventPublic",
@@ -43,8 +47,8 @@ __all__ = [
     "do_import_gov24",
     "do_seed_catalog",
     "get_agency",
+    "get_agency_services",
     "get_service",
     "list_agencies",
-    "list_agency_services",
     "search_services",
 ]

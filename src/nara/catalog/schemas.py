@@ -75,6 +75,27 @@ class AgencyPublic(BaseModel):
     region: str | None
 
 
+class AgencyWithServices(AgencyPublic):
+    """An agency with how many services it runs (the agency list)."""
+
+    service_count: int
+
+
+class AgencyPage(BaseModel):
+    """One page of agencies, largest first."""
+
+    total: int
+    page: int
+    page_size: int
+    items: list[AgencyWithServices]
+
+
+class AgencyServices(AgencyPublic):
+    """An agency with the services it runs (the agency page)."""
+
+    services: list[ServiceCard]
+
+
 class ServiceCard(BaseModel):
     """A service in a list of results."""
 

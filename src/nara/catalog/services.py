@@ -14,7 +14,10 @@ from nara.catalog import indexing
 from nara.catalog.errors import AgencyNotFound, ServiceNotFound
 from nara.catalog.models import Agency, Service
 from nara.catalog.schemas import (
+    AgencyPage,
     AgencyPublic,
+    AgencyServices,
+    AgencyWithServices,
     ApplyInfo,
     ImportReport,
     SearchFilters,
@@ -66,16 +69,31 @@ def list_agency_services(session: Session, agency_id: int) -> list[ServiceCard]:
     return [_card(row) for row in rows]
 
 
-def list_agencies(session: Session) -> list[tuple[AgencyPublic, int]]:
-    """Every agency with how many services it runs, largest first."""
+def list_agencies(session: Session, *, page: int = 1, page_size: int = 50) -> AgencyPage:
+    """One page of agencies with how many services each runs, largest first."""
     count = func.count(Service.id)
+    total = session.scalar(select(func.count(func.distinct(Service.agency_id)))) or 0
     rows = session.execute(
-        select(Agency, count).join(Service).group_by(Agency.id).order_by(count.desc(), Agency.name)
+        select(Agency, count)
+        .join(Service)
+        .group_by(Agency.id)
+        .order_by(count.desc(), Agency.name)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     )
-    return [
-        (AgencyPublic(id=a.id, name=a.name, agency_type=AgencyType(a.agency_type), region=a.region), n)
+    items = [
+        AgencyWithServices(
+            id=a.id, name=a.name, agency_type=AgencyType(a.agency_type), region=a.region, service_count=n
+        )
         for a, n in rows
     ]
+    return AgencyPage(total=total, page=page, page_size=page_size, items=items)
+
+
+def get_agency_services(session: Session, agency_id: int) -> AgencyServices:
+    """One agency and the services it runs; raises :class:`AgencyNotFound`."""
+    agency = get_agency(session, agency_id)
+    return AgencyServices(**agency.model_dump(), services=list_agency_services(session, agency_id))
 
 
 def catalog_version(session: Session) -> tuple[int, str]:

@@ -57,8 +57,17 @@ def list_life_events(index: Index) -> list[catalog.LifeEventPublic]:
     ]
 
 
-@router.get("/agencies/{agency_id}", summary="기관", response_model=catalog.AgencyPublic)
+@router.get("/agencies", summary="기관 목록 (서비스가 많은 순)", response_model=catalog.AgencyPage)
+def list_agencies(
+    session: DbSession,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> catalog.AgencyPage:
+    return catalog.list_agencies(session, page=page, page_size=page_size)
+
+
+@router.get("/agencies/{agency_id}", summary="기관과 그 기관의 서비스", response_model=catalog.AgencyServices)
 def get_agency(
     agency_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: DbSession
-) -> catalog.AgencyPublic:
-    return catalog.get_agency(session, agency_id)
+) -> catalog.AgencyServices:
+    return catalog.get_agency_services(session, agency_id)

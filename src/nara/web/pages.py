@@ -119,12 +119,11 @@ def life_event(request: Request, slug: str, index: Index) -> HTMLResponse:
 
 @router.get("/agencies", response_class=HTMLResponse)
 def agencies(request: Request, session: DbSession) -> HTMLResponse:
-    everything = catalog.list_agencies(session)
-    page = _page_number(request)
-    shown = everything[(page - 1) * AGENCY_PAGE_SIZE : page * AGENCY_PAGE_SIZE]
-    pages = math.ceil(len(everything) / AGENCY_PAGE_SIZE)
+    listing = catalog.list_agencies(session, page=_page_number(request), page_size=AGENCY_PAGE_SIZE)
     return render(
-        request, "agencies.html", {"agencies": shown, "page": page, "pages": pages, "total": len(everything)}
+        request,
+        "agencies.html",
+        {"listing": listing, "pages": math.ceil(listing.total / AGENCY_PAGE_SIZE)},
     )
 
 
@@ -132,6 +131,5 @@ def agencies(request: Request, session: DbSession) -> HTMLResponse:
 def agency(request: Request, agency_id: str, session: DbSession) -> HTMLResponse:
     if not agency_id.isdigit() or int(agency_id) > 2**31 - 1:
         raise catalog.AgencyNotFound("기관 번호가 올바르지 않습니다. 기관 목록에서 골라 주세요.")
-    found = catalog.get_agency(session, int(agency_id))
-    services = catalog.list_agency_services(session, found.id)
-    return render(request, "agency.html", {"agency": found, "services": services})
+    found = catalog.get_agency_services(session, int(agency_id))
+    return render(request, "agency.html", {"agency": found})
