@@ -90,6 +90,27 @@ def test_import_keeps_curated_text_and_adds_support_conditions(session: Session,
     assert after.name == curated.name == "첫만남이용권"
     assert after.origin.value == "curated"
     assert after.support_conditions == row["condition"]
+    version = catalog.catalog_version(session)
+    again = catalog.do_import_gov24(session, [_dump(tmp_path, [row])])
+    assert again.linked_to_curated == 1
+    assert catalog.catalog_version(session) == version  # nothing changed, so running portals keep their index
+
+
+def test_reseeding_a_changed_curated_service_keeps_what_the_national_catalog_added(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row = make_gov24_row(id="135200005015", name="첫만남이용권 지원", agency="보건복지부", viewCount=47527)
+    catalog.do_import_gov24(session, [_dump(tmp_path, [row])])
+    edited = [
+        s.model_copy(update={"summary": s.summary + " (고침)"}) if s.id == "135200005015" else s
+        for s in catalog.curated_services()
+    ]
+    monkeypatch.setattr("nara.catalog.importing.curated_services", lambda: edited)
+    report = catalog.do_seed_catalog(session)
+    assert report.updated == 1
+    after = catalog.get_service(session, "135200005015")
+    assert after.summary.endswith("(고침)")
+    assert after.support_conditions == row["condition"]
 
 
 def test_seeding_twice_changes_nothing(session: Session) -> None:

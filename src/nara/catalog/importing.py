@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nara.catalog import gov24
 from nara.catalog.errors import CatalogFileInvalid
 from nara.catalog.schemas import ImportReport, RejectedRow, ServiceCreate, ServiceOrigin
-from nara.catalog.services import do_upsert_services
+from nara.catalog.services import Progress, do_upsert_services
 
 
 def curated_services() -> list[ServiceCreate]:
@@ -40,7 +40,9 @@ def do_seed_catalog(session: Session) -> ImportReport:
     return do_upsert_services(session, curated_services(), origin=ServiceOrigin.CURATED)
 
 
-def do_import_gov24(session: Session, paths: Sequence[Path]) -> ImportReport:
+def do_import_gov24(
+    session: Session, paths: Sequence[Path], progress: Progress | None = None
+) -> ImportReport:
     """Import national catalog files; every bad row is reported with its reason and skipped."""
     started = time.perf_counter()
     try:
@@ -59,7 +61,7 @@ def do_import_gov24(session: Session, paths: Sequence[Path]) -> ImportReport:
                     position=position, service_id=str(service_id) if service_id else None, reason=str(error)
                 )
             )
-    report = do_upsert_services(session, accepted, origin=ServiceOrigin.GOV24)
+    report = do_upsert_services(session, accepted, origin=ServiceOrigin.GOV24, progress=progress)
     report.received = len(rows)
     report.rejected = rejected
     report.seconds = round(time.perf_counter() - started, 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,6 +34,8 @@ from nara.catalog.taxonomy import AgencyType, LifeEvent
 from nara.kernel.clock import utcnow
 
 _WRITE_BATCH = 500
+Progress = Callable[[int, int], None]
+_NATIONAL_FACTS = ("support_conditions", "view_count")
 
 
 # ---- reads -----------------------------------------------------------------------------------------
@@ -146,12 +148,17 @@ def count_by_life_event(index: SearchIndex) -> dict[LifeEvent, int]:
 
 
 def do_upsert_services(
-    session: Session, services: Sequence[ServiceCreate], *, origin: ServiceOrigin
+    session: Session,
+    services: Sequence[ServiceCreate],
+    *,
+    origin: ServiceOrigin,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update services by id, never duplicating; unchanged ones are not touched.
 
     An imported row whose id is a curated service keeps the curated text and only adds the national
-    catalog's support conditions and view count to it.
+    catalog's support conditions and view count to it. ``progress(done, total)`` is called after each
+    batch is indexed.
     """
     started = time.perf_counter()
     report = ImportReport(received=len(services))
@@ -160,33 +167,48 @@ def do_upsert_services(
         for row in session.execute(select(Service.id, Service.content_hash, Service.origin))
     }
     agency_ids = _ensure_agencies(session, services)
+    curated = _curated_national_facts(session) if origin is ServiceOrigin.GOV24 else {}
     to_write: list[tuple[ServiceCreate, str, bool]] = []
     links: list[dict[str, Any]] = []
     for service in services:
         digest = indexing.content_hash(service)
         known = existing.get(service.id)
-        if known and known[1] == ServiceOrigin.CURATED and origin is ServiceOrigin.GOV24:
-            links.append(
-                {
-                    "id": service.id,
-                    "support_conditions": service.support_conditions,
-                    "view_count": service.view_count,
-                    "indexed_at": utcnow(),
-                }
-            )
+        if service.id in curated:
+            report.linked_to_curated += 1
+            facts = (service.support_conditions, service.view_count)
+            if curated[service.id] != facts:
+                links.append(
+                    {
+                        "id": service.id,
+                        "support_conditions": facts[0],
+                        "view_count": facts[1],
+                        "indexed_at": utcnow(),
+                    }
+                )
         elif known and known[0] == digest:
             report.unchanged += 1
         else:
             to_write.append((service, digest, known is None))
     for start in range(0, len(to_write), _WRITE_BATCH):
         _write_batch(session, to_write[start : start + _WRITE_BATCH], agency_ids, origin)
+        if progress:
+            progress(min(start + _WRITE_BATCH, len(to_write)), len(to_write))
     if links:
         session.execute(update(Service), links)
     report.created = sum(1 for _, _, new in to_write if new)
     report.updated = len(to_write) - report.created
-    report.linked_to_curated = len(links)
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def _curated_national_facts(session: Session) -> dict[str, tuple[dict[str, Any] | None, int]]:
+    """What the national catalog last added to each curated service: support conditions, view count."""
+    rows = session.execute(
+        select(Service.id, Service.support_conditions, Service.view_count).where(
+            Service.origin == ServiceOrigin.CURATED.value
+        )
+    )
+    return {service_id: (conditions, views) for service_id, conditions, views in rows}
 
 
 def _write_batch(
@@ -211,6 +233,8 @@ def _write_batch(
     if new_rows:
         session.execute(insert(Service), new_rows)
     if old_rows:
+        if origin is ServiceOrigin.CURATED:  # keep what the national catalog added to a curated service
+            old_rows = [{k: v for k, v in row.items() if k not in _NATIONAL_FACTS} for row in old_rows]
         session.execute(update(Service), old_rows)
 
 
