@@ -1,0 +1,297 @@
+"""Per-person evaluation: a situation and the rulebook in, a status, amount and explanation per service out.
+
+Three-valued (Kleene): a service is eligible, ineligible, or undetermined; undetermined lists exactly
+the missing facts that could change the answer.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from nara.rules import korean
+from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
+from nara.rules.facts import UNKNOWN, fact_spec, read_fact
+from nara.rules.parameters import parameters
+from nara.rules.rulebook import AllOf, AnyMember, AnyOf, Condition, NotOf, Rule, rulebook
+from nara.rules.situation import Member, Situation
+from nara.rules.truth import Truth, all_of, any_of
+
+
+class Status(StrEnum):
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDETERMINED = "undetermined"
+
+
+_STATUS_OF = {Truth.TRUE: Status.ELIGIBLE, Truth.FALSE: Status.INELIGIBLE, Truth.UNKNOWN: Status.UNDETERMINED}
+_CONCLUSION = {
+    Status.ELIGIBLE: "그래서 받을 수 있어요.",
+    Status.INELIGIBLE: "그래서 받기 어려워요.",
+    Status.UNDETERMINED: "알려 주신 정보만으로는 아직 판단할 수 없어요.",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One condition that decided the answer, with the actual values."""
+
+    condition: str
+    holds: bool
+    sentence: str
+    member: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    truth: Truth
+    missing: frozenset[str] = frozenset()
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class AmountResult:
+    value: int
+    period: str
+    computation: str
+    unit: str = "KRW"
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    service_id: str
+    name: str
+    status: Status
+    amount: AmountResult | None
+    missing_facts: list[str]
+    explanation: list[str]
+    reasons: list[Reason]
+    legal_basis: list[str]
+    rule_kind: str = "full"
+
+
+@dataclass(frozen=True)
+class _Value:
+    value: Any
+    missing: frozenset[str]
+    shown: str
+
+
+@dataclass
+class _Context:
+    situation: Situation
+    member: Member | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+def evaluate(situation: Situation, rules: tuple[Rule, ...] | None = None) -> list[EligibilityResult]:
+    """Every rule's answer for the situation's subject, in rulebook order."""
+    return [evaluate_rule(rule, situation) for rule in (rules if rules is not None else rulebook())]
+
+
+def evaluate_rule(rule: Rule, situation: Situation) -> EligibilityResult:
+    """One rule's answer: status, amount, missing facts and explanation."""
+    per_member = _per_member(rule, situation)
+    truth = any_of([outcome.truth for _, outcome in per_member])
+    status = _STATUS_OF[truth]
+    if truth is Truth.TRUE:
+        decisive = [o for _, o in per_member if o.truth is Truth.TRUE]
+        missing: frozenset[str] = frozenset()
+    elif truth is Truth.FALSE:
+        decisive = [o for _, o in per_member]
+        missing = frozenset()
+    else:
+        decisive = [o for _, o in per_member if o.truth is Truth.UNKNOWN]
+        missing = frozenset().union(*(o.missing for o in decisive))
+    reasons = [reason for outcome in decisive for reason in outcome.reasons]
+    amount = _amount(rule, situation, [m for m, o in per_member if o.truth is Truth.TRUE])
+    return EligibilityResult(
+        service_id=rule.service_id,
+        name=rule.name,
+        status=status,
+        amount=amount if status is Status.ELIGIBLE else None,
+        missing_facts=sorted(missing),
+        explanation=[_sentence(r) for r in reasons] + [_CONCLUSION[status]],
+        reasons=reasons,
+        legal_basis=list(rule.legal_basis),
+    )
+
+
+def _per_member(rule: Rule, situation: Situation) -> list[tuple[Member, Outcome]]:
+    if rule.for_each == "subject":
+        subject = situation.member(situation.subject)
+        return [(subject, _condition(rule.when, _Context(situation, subject)))]
+    results = []
+    for member in situation.members:
+        context = _Context(situation, member)
+        in_scope = _in_scope(rule.for_each, member, situation)
+        outcome = _all([in_scope, _condition(rule.when, context)]) if in_scope.truth is not Truth.FALSE else in_scope
+        results.append((member, _tagged(outcome, member.id)))
+    return results or [(situation.member(situation.subject), Outcome(Truth.FALSE))]
+
+
+def _tagged(outcome: Outcome, member_id: str) -> Outcome:
+    reasons = tuple(Reason(r.condition, r.holds, r.sentence, member_id) for r in outcome.reasons)
+    return Outcome(outcome.truth, outcome.missing, reasons)
+
+
+def _in_scope(scope: str, member: Member, situation: Situation) -> Outcome:
+    """Whether a member belongs to a scope (children, spouse, members); unknown if the relation is."""
+    if scope == "members":
+        return Outcome(Truth.TRUE)
+    wanted = "child" if scope == "children" else "spouse"
+    if member.relation is None:
+        return Outcome(Truth.UNKNOWN, frozenset({f"members.{member.id}.relation"}))
+    return Outcome(Truth.of(member.relation.value == wanted))
+
+
+def _condition(condition: Condition, context: _Context) -> Outcome:
+    if isinstance(condition, Comparison):
+        return _comparison(condition, context)
+    if isinstance(condition, AllOf):
+        return _all([_condition(item, context) for item in condition.items])
+    if isinstance(condition, AnyOf):
+        return _any([_condition(item, context) for item in condition.items])
+    if isinstance(condition, NotOf):
+        inner = _condition(condition.item, context)
+        flipped = tuple(Reason(r.condition, not r.holds, r.sentence, r.member) for r in inner.reasons)
+        return Outcome(~inner.truth, inner.missing, flipped)
+    return _any_member(condition, context)
+
+
+def _all(outcomes: list[Outcome]) -> Outcome:
+    truth = all_of([o.truth for o in outcomes])
+    return _combine(truth, outcomes, decisive=Truth.FALSE)
+
+
+def _any(outcomes: list[Outcome]) -> Outcome:
+    truth = any_of([o.truth for o in outcomes])
+    return _combine(truth, outcomes, decisive=Truth.TRUE)
+
+
+def _combine(truth: Truth, outcomes: list[Outcome], decisive: Truth) -> Outcome:
+    """Keep the reasons that decided ``truth`` and, when unknown, the facts that could still decide it."""
+    if truth is decisive:
+        chosen = [o for o in outcomes if o.truth is decisive]
+        return Outcome(truth, frozenset(), tuple(r for o in chosen for r in o.reasons))
+    if truth is Truth.UNKNOWN:
+        unknown = [o for o in outcomes if o.truth is Truth.UNKNOWN]
+        missing = frozenset().union(*(o.missing for o in unknown))
+        return Outcome(truth, missing, tuple(r for o in outcomes for r in o.reasons))
+    return Outcome(truth, frozenset(), tuple(r for o in outcomes for r in o.reasons))
+
+
+def _any_member(condition: AnyMember, context: _Context) -> Outcome:
+    outcomes = []
+    for member in context.situation.members:
+        in_scope = _in_scope(condition.scope, member, context.situation)
+        if in_scope.truth is Truth.FALSE:
+            continue
+        inner = _condition(condition.where, _Context(context.situation, member))
+        outcomes.append(_tagged(_all([in_scope, inner]), member.id))
+    return _any(outcomes) if outcomes else Outcome(Truth.FALSE)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def _comparison(comparison: Comparison, context: _Context) -> Outcome:
+    left = _value(comparison.left, context)
+    rights = comparison.right if isinstance(comparison.right, tuple) else (comparison.right,)
+    right_values = [_value(r, context) for r in rights]
+    missing = left.missing.union(*(r.missing for r in right_values))
+    if missing:
+        return Outcome(Truth.UNKNOWN, missing)
+    if comparison.op == "in":
+        holds = left.value in [r.value for r in right_values]
+        right_shown = "·".join(r.shown for r in right_values)
+    else:
+        holds = _COMPARE[comparison.op](left.value, right_values[0].value)
+        right_shown = right_values[0].shown
+    sentence = korean.comparison_sentence(left.shown, comparison.op, right_shown, holds)
+    return Outcome(Truth.of(holds), frozenset(), (Reason(comparison.source, holds, sentence),))
+
+
+def _value(expr: Expr, context: _Context) -> _Value:
+    if isinstance(expr, Number | Boolean):
+        return _Value(expr.value, frozenset(), korean.with_unit(expr.value, ""))
+    if isinstance(expr, Text):
+        return _Value(expr.value, frozenset(), f"'{expr.value}'")
+    if isinstance(expr, FactRef):
+        value, where = read_fact(expr.name, context.situation, context.member)
+        spec = fact_spec(expr.name)
+        assert spec is not None
+        if value is UNKNOWN:
+            return _Value(UNKNOWN, frozenset({where}), spec.label)
+        return _Value(value, frozenset(), f"{spec.label} {korean.with_unit(value, spec.unit)}")
+    if isinstance(expr, ParamRef):
+        return _parameter(expr, context)
+    return _arithmetic(expr, context)
+
+
+def _parameter(expr: ParamRef, context: _Context) -> _Value:
+    parameter = parameters()[expr.name]
+    size: _Value | None = _value(expr.size, context) if expr.size else None
+    if size is not None and size.missing:
+        return _Value(UNKNOWN, size.missing, parameter.label)
+    value = parameter.at(context.situation.on, int(size.value) if size else None)
+    if value is None:
+        raise LookupError(f"{expr.name}: {context.situation.on}에 적용할 값이 없습니다.")
+    label = f"{parameter.label}({size.value}인 가구)" if size else parameter.label
+    return _Value(value, frozenset(), f"{label} {korean.with_unit(value, parameter.unit)}")
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+
+
+def _arithmetic(expr: Arithmetic, context: _Context) -> _Value:
+    left, right = _value(expr.left, context), _value(expr.right, context)
+    missing = left.missing | right.missing
+    if missing:
+        return _Value(UNKNOWN, missing, "")
+    value = _ARITHMETIC[expr.op](left.value, right.value)
+    return _Value(value, frozenset(), f"({left.shown} {expr.op} {right.shown})")
+
+
+def _amount(rule: Rule, situation: Situation, eligible: list[Member]) -> AmountResult | None:
+    if rule.amount is None or not eligible:
+        return None
+    found = [_member_amount(rule, _Context(situation, member)) for member in eligible]
+    values = [v for v in found if v is not None and not v.missing]
+    if len(values) < len(found):
+        return None
+    total = sum(max(int(v.value), 0) for v in values)
+    each = "; ".join(v.shown for v in values)
+    computation = each if len(values) == 1 else f"{each} — {len(values)}명 합계 {korean.won(total)}"
+    return AmountResult(value=total, period=rule.amount.period, computation=computation)
+
+
+def _member_amount(rule: Rule, context: _Context) -> _Value | None:
+    """The value of the first amount case whose condition holds; None while that is unknown."""
+    assert rule.amount is not None
+    for case in rule.amount.cases:
+        applies = _condition(case.when, context).truth if case.when else Truth.TRUE
+        if applies is Truth.UNKNOWN:
+            return None
+        if applies is Truth.TRUE:
+            return _value(case.value, context)
+    return _Value(0, frozenset(), korean.won(0))
+
+
+def _sentence(reason: Reason) -> str:
+    return f"[{reason.member}] {reason.sentence}" if reason.member else reason.sentence

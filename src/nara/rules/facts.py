@@ -1,0 +1,110 @@
+"""The facts rules may use: their names, Korean labels, units, and how each is read from a situation.
+
+The same names are the registries' fact names (docs/rules/situation.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from nara.rules.situation import Member, Relation, Situation
+
+
+class Unknown:
+    """The value of a fact nobody has given."""
+
+    _instance: Unknown | None = None
+
+    def __new__(cls) -> Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    label: str
+    unit: str  # KRW/month, years, months, persons, bool, code, text
+
+
+HOUSEHOLD_FACTS = {
+    "household.region": FactSpec("household.region", "사는 곳(시군구)", "code"),
+    "household.income_recognised_monthly": FactSpec(
+        "household.income_recognised_monthly", "가구 소득인정액", "KRW/month"
+    ),
+    "household.owns_home": FactSpec("household.owns_home", "자기 집 소유", "bool"),
+    "household.size": FactSpec("household.size", "가구원 수", "persons"),
+}
+MEMBER_FIELDS = {
+    "relation": ("가구주와의 관계", "text"),
+    "birth_date": ("생년월일", "date"),
+    "sex": ("성별", "text"),
+    "disability": ("장애 정도", "text"),
+    "pregnant": ("임신 여부", "bool"),
+    "employment": ("일하는 상태", "text"),
+    "school": ("학교", "text"),
+    "birth_order": ("출생 순위", "order"),
+    "age": ("나이", "years"),
+    "age_months": ("나이(개월)", "months"),
+}
+_DERIVED_FROM = {"age": "birth_date", "age_months": "birth_date"}
+
+
+def fact_spec(name: str) -> FactSpec | None:
+    """The fact called ``name`` (``household.*``, ``member.*`` for the member in scope, ``subject.*``)."""
+    if name in HOUSEHOLD_FACTS:
+        return HOUSEHOLD_FACTS[name]
+    owner, _, field = name.partition(".")
+    if owner in {"member", "subject"} and field in MEMBER_FIELDS:
+        label, unit = MEMBER_FIELDS[field]
+        return FactSpec(name, label, unit)
+    return None
+
+
+def read_fact(name: str, situation: Situation, member: Member | None) -> tuple[Any, str]:
+    """The value of a fact (or UNKNOWN) and the situation field a citizen would fill in to know it."""
+    if name == "household.size":
+        return len(situation.members), "members"
+    if name.startswith("household."):
+        field = name.removeprefix("household.")
+        value = getattr(situation.household, field)
+        return (UNKNOWN if value is None else value), name
+    owner, _, field = name.partition(".")
+    person = situation.member(situation.subject) if owner == "subject" or member is None else member
+    source = _DERIVED_FROM.get(field, field)
+    raw = getattr(person, source)
+    where = f"members.{person.id}.{source}"
+    if raw is None:
+        return UNKNOWN, where
+    if field == "age":
+        return full_years(raw, situation.on), where
+    if field == "age_months":
+        return full_months(raw, situation.on), where
+    return (raw.value if isinstance(raw, Relation) or hasattr(raw, "value") else raw), where
+
+
+def full_years(born: date, on: date) -> int:
+    """Age in full years on a date (만 나이).
+
+    >>> full_years(date(1960, 3, 15), date(2025, 3, 14)), full_years(date(1960, 3, 15), date(2025, 3, 15))
+    (64, 65)
+    """
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def full_months(born: date, on: date) -> int:
+    """Age in full months on a date.
+
+    >>> full_months(date(2024, 1, 31), date(2024, 2, 29)), full_months(date(2024, 1, 15), date(2025, 1, 15))
+    (0, 12)
+    """
+    return (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)

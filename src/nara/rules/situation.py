@@ -1,0 +1,152 @@
+"""The situation: one household on a date, as the citizen or a registry describes it.
+
+Every fact may be absent; absence means *unknown*, never *false*. See docs/rules/situation.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from nara.rules.errors import SituationInvalid
+
+
+class Relation(StrEnum):
+    SELF = "self"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    GRANDCHILD = "grandchild"
+    OTHER = "other"
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Disability(StrEnum):
+    NONE = "none"
+    MILD = "mild"  # 장애의 정도가 심하지 않은
+    SEVERE = "severe"  # 장애의 정도가 심한
+
+
+class Employment(StrEnum):
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self_employed"
+    UNEMPLOYED = "unemployed"
+    STUDENT = "student"
+    NONE = "none"
+
+
+class School(StrEnum):
+    NONE = "none"
+    ELEMENTARY = "elementary"
+    MIDDLE = "middle"
+    HIGH = "high"
+    UNIVERSITY = "university"
+
+
+class Member(BaseModel):
+    """One person of the household. Only ``id`` is required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    relation: Relation | None = None
+    birth_date: date | None = None
+    sex: Sex | None = None
+    disability: Disability | None = None
+    pregnant: bool | None = None
+    employment: Employment | None = None
+    school: School | None = None
+    birth_order: int | None = Field(default=None, ge=1, le=20)
+
+
+class Household(BaseModel):
+    """What is known of the household as a whole."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region: str | None = None  # 시군구 code, 5 digits
+    income_recognised_monthly: int | None = Field(default=None, ge=0)  # 소득인정액, KRW per month
+    owns_home: bool | None = None
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        if value is not None and value not in sigungu_codes():
+            raise ValueError(f"알 수 없는 시군구 코드입니다: {value}")
+        return value
+
+
+class Situation(BaseModel):
+    """A household on a date, and whose eligibility is asked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    on: date
+    subject: str
+    household: Household = Field(default_factory=Household)
+    members: list[Member] = Field(min_length=1, max_length=30)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Situation:
+        ids = [m.id for m in self.members]
+        if len(set(ids)) != len(ids):
+            raise ValueError("members: 같은 id를 가진 구성원이 둘 이상입니다.")
+        if self.subject not in ids:
+            raise ValueError(f"subject: '{self.subject}'라는 구성원이 members에 없습니다.")
+        for member in self.members:
+            if member.birth_date and member.birth_date > self.on:
+                raise ValueError(f"members.{member.id}.birth_date: 생년월일이 평가일({self.on}) 뒤입니다.")
+        return self
+
+    def member(self, member_id: str) -> Member:
+        return next(m for m in self.members if m.id == member_id)
+
+
+def parse_situation(document: Any, *, today: date) -> Situation:
+    """A situation from a parsed JSON/YAML document; ``on`` defaults to ``today``.
+
+    Raises :class:`SituationInvalid` naming the field at fault.
+    """
+    if not isinstance(document, dict):
+        raise SituationInvalid("상황은 JSON 객체여야 합니다.", field="")
+    if True in document:  # YAML 1.1 reads the key `on:` as the boolean true
+        document = {("on" if key is True else key): value for key, value in document.items()}
+    data = {"on": today, **document}
+    try:
+        return Situation.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = _field_path(first["loc"], data)
+        message = str(first.get("ctx", {}).get("error", first["msg"]))
+        raise SituationInvalid(f"{field or '상황'}: {message}", field=field) from error
+
+
+def _field_path(location: tuple[Any, ...], data: dict[str, Any]) -> str:
+    """A readable path: members.<id>.birth_date rather than members.2.birth_date."""
+    parts: list[str] = []
+    for position, part in enumerate(location):
+        if isinstance(part, int) and position > 0 and location[position - 1] == "members":
+            members = data.get("members") or []
+            member = members[part] if part < len(members) and isinstance(members[part], dict) else {}
+            parts.append(str(member.get("id", part)))
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+@lru_cache(maxsize=1)
+def sigungu_codes() -> frozenset[str]:
+    """The 시군구 codes a household's region may take (data/sigungu.csv, see data/SOURCE.md)."""
+    text = resources.files("nara.rules").joinpath("data", "sigungu.csv").read_text("utf-8")
+    return frozenset(row["code"] for row in csv.DictReader(text.splitlines()))
