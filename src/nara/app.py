@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from nara.catalog import models as catalog_models
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.settings import Settings, get_settings
-from nara.web import api, errors, openapi, pages, security
+from nara.web import api, eligibility_api, errors, openapi, pages, security
 from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     security.install(app)
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(eligibility_api.router)
     app.include_router(pages.router)
     pages.mount_static(app)
     openapi.install(app)

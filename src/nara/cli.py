@@ -9,6 +9,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.kernel.db import make_engine, session_factory
+from nara.rules import Situation
 from nara.settings import get_settings
 
 app = typer.Typer(
@@ -19,8 +20,12 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="데이터베이스", no_args_is_help=True)
 catalog_app = typer.Typer(help="공공서비스 카탈로그", no_args_is_help=True)
+eligibility_app = typer.Typer(help="자격 판정", no_args_is_help=True)
+rules_app = typer.Typer(help="자격 규칙", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(eligibility_app, name="eligibility")
+app.add_typer(rules_app, name="rules")
 
 
 @app.command()
@@ -131,12 +136,82 @@ def catalog_evaluate_search(
                 typer.echo("    놓친 질문: " + " / ".join(result.misses))
 
 
+def _read_situation(path: Path, on: str | None) -> Situation:
+    import yaml
+
+    from nara.kernel.clock import today
+    from nara.rules import SituationInvalid, parse_situation
+
+    try:
+        document = yaml.safe_load(path.read_text("utf-8"))
+        if on and isinstance(document, dict):
+            document = {**{k: v for k, v in document.items() if k not in ("on", True)}, "on": on}
+        return parse_situation(document, today=today())
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        typer.echo(f"상황 파일을 읽을 수 없습니다: {error}", err=True)
+        raise typer.Exit(1) from error
+    except SituationInvalid as error:
+        typer.echo(f"상황 정보가 올바르지 않습니다 — {error.detail}", err=True)
+        raise typer.Exit(1) from error
+
+
+@eligibility_app.command("evaluate")
+def eligibility_evaluate(
+    situation: Path = typer.Option(..., exists=True, dir_okay=False, help="상황 파일 (YAML 또는 JSON)"),
+    on: str | None = typer.Option(None, help="평가일 YYYY-MM-DD (기본: 파일의 on, 없으면 오늘)"),
+    output: str = typer.Option("json", "--format", help="json 또는 text"),
+) -> None:
+    """Evaluate every rule for a situation."""
+    from nara.rules import evaluate, evaluation_json, evaluation_text
+
+    parsed = _read_situation(situation, on)
+    results = evaluate(parsed)
+    if output == "text":
+        typer.echo(evaluation_text(parsed, results))
+    else:
+        typer.echo(json.dumps(evaluation_json(parsed, results), ensure_ascii=False, indent=2))
+
+
+@eligibility_app.command("next-question")
+def eligibility_next_question(
+    situation: Path = typer.Option(..., exists=True, dir_okay=False, help="상황 파일 (YAML 또는 JSON)"),
+) -> None:
+    """The one fact to ask next to settle the most undetermined services."""
+    from nara.rules import evaluate, next_question
+
+    found = next_question(evaluate(_read_situation(situation, None)))
+    document = (
+        None if found is None else {"fact": found.fact, "question": found.question, "settles": found.settles}
+    )
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@rules_app.command("test")
+def rules_test() -> None:
+    """Run every YAML scenario and report failures by service."""
+    from nara.rules import run_scenarios
+
+    total, failures = run_scenarios()
+    for failure in failures:
+        typer.echo(f"실패 {failure.scenario.service_id} · {failure.scenario.file} · {failure.scenario.name}")
+        for problem in failure.problems:
+            typer.echo(f"    {problem}")
+    typer.echo(f"{total - len(failures)} passed, {len(failures)} failed")
+    if failures:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: database problems become one plain sentence, not a stack trace."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    from nara.rules import RuleFileInvalid
+
     try:
         app()
+    except RuleFileInvalid as error:
+        typer.echo(f"자격 규칙 파일 오류: {error.detail}", err=True)
+        raise SystemExit(1) from None
     except (OperationalError, ProgrammingError) as error:
         typer.echo(
             "데이터베이스를 쓸 수 없습니다. 먼저 `nara db upgrade`를 실행했는지, NARA_DATABASE_URL이 맞는지 확인해 주세요."

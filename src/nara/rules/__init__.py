@@ -2,3 +2,29 @@
 
 Pure: a situation and a date in, a status, amount and explanation out. No database, no web.
 """
+
+from nara.rules.errors import RuleFileInvalid, SituationInvalid
+from nara.rules.evaluate import EligibilityResult, Status, evaluate
+from nara.rules.questions import NextQuestion, next_question
+from nara.rules.report import evaluation_json, evaluation_public, evaluation_text
+from nara.rules.scenarios import run_all as run_scenarios
+from nara.rules.schemas import EvaluationPublic, NextQuestionPublic
+from nara.rules.situation import Situation, parse_situation
+
+__all__ = [
+    "EligibilityResult",
+    "EvaluationPublic",
+    "NextQuestion",
+    "NextQuestionPublic",
+    "RuleFileInvalid",
+    "Situation",
+    "SituationInvalid",
+    "Status",
+    "evaluate",
+    "evaluation_json",
+    "evaluation_public",
+    "evaluation_text",
+    "next_question",
+    "parse_situation",
+    "run_scenarios",
+]

@@ -128,7 +128,11 @@ def _per_member(rule: Rule, situation: Situation) -> list[tuple[Member, Outcome]
     for member in situation.members:
         context = _Context(situation, member)
         in_scope = _in_scope(rule.for_each, member, situation)
-        outcome = _all([in_scope, _condition(rule.when, context)]) if in_scope.truth is not Truth.FALSE else in_scope
+        outcome = (
+            _all([in_scope, _condition(rule.when, context)])
+            if in_scope.truth is not Truth.FALSE
+            else in_scope
+        )
         results.append((member, _tagged(outcome, member.id)))
     return results or [(situation.member(situation.subject), Outcome(Truth.FALSE))]
 
@@ -206,9 +210,9 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _comparison(comparison: Comparison, context: _Context) -> Outcome:
-    left = _value(comparison.left, context)
     rights = comparison.right if isinstance(comparison.right, tuple) else (comparison.right,)
-    right_values = [_value(r, context) for r in rights]
+    left = _value(comparison.left, context, _unit_of(rights[0]))
+    right_values = [_value(r, context, _unit_of(comparison.left)) for r in rights]
     missing = left.missing.union(*(r.missing for r in right_values))
     if missing:
         return Outcome(Truth.UNKNOWN, missing)
@@ -222,9 +226,19 @@ def _comparison(comparison: Comparison, context: _Context) -> Outcome:
     return Outcome(Truth.of(holds), frozenset(), (Reason(comparison.source, holds, sentence),))
 
 
-def _value(expr: Expr, context: _Context) -> _Value:
+def _unit_of(expr: Expr) -> str:
+    """The unit a number compared with ``expr`` is in (a fact's or a parameter's)."""
+    if isinstance(expr, FactRef):
+        spec = fact_spec(expr.name)
+        return spec.unit if spec else ""
+    if isinstance(expr, ParamRef):
+        return parameters()[expr.name].unit
+    return ""
+
+
+def _value(expr: Expr, context: _Context, unit: str = "") -> _Value:
     if isinstance(expr, Number | Boolean):
-        return _Value(expr.value, frozenset(), korean.with_unit(expr.value, ""))
+        return _Value(expr.value, frozenset(), korean.with_unit(expr.value, unit))
     if isinstance(expr, Text):
         return _Value(expr.value, frozenset(), f"'{expr.value}'")
     if isinstance(expr, FactRef):

@@ -1,7 +1,7 @@
 """Expressions inside rule files: arithmetic over facts, parameters and numbers, and one comparison.
 
-    household.income_recognised_monthly <= basic_livelihood.livelihood_threshold[household.size]
-    member.disability in ["mild", "severe"]
+household.income_recognised_monthly <= basic_livelihood.livelihood_threshold[household.size]
+member.disability in ["mild", "severe"]
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ _RELATION_TEXT = {
 
 
 def comparison_sentence(left: str, op: str, right: str, holds: bool) -> str:
-    """"가구 소득인정액 180만 원이 기준 164만 원보다 많습니다." and the like."""
+    """ "가구 소득인정액 180만 원이 기준 164만 원보다 많습니다." and the like."""
     if op == "in":
         verb = "에 해당합니다" if holds else "에 해당하지 않습니다"
         return f"{left}{subject_particle(left)} {right}{verb}."

@@ -74,8 +74,8 @@ class _LineLoader(yaml.SafeLoader):
     """Remembers the line of every mapping, for error messages."""
 
 
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -85,7 +85,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 
 def load_rule(text: str, file: str) -> Rule:
     """One rule from YAML text; raises :class:`RuleFileInvalid` with the file and line at fault."""
-    document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    document = yaml.load(text, Loader=_LineLoader)  # a SafeLoader that records lines
     if not isinstance(document, dict):
         raise RuleFileInvalid(f"{file}: 규칙 파일은 YAML 객체여야 합니다.")
     line = document["__line__"]
@@ -129,7 +129,9 @@ def _condition(node: Any, file: str) -> Condition:
             return NotOf(_condition(node["not"], file))
         if "any_member" in node:
             if node["any_member"] not in SCOPES[1:]:
-                raise ExpressionError(f"any_member는 children, spouse, members 중 하나여야 합니다: {node['any_member']}")
+                raise ExpressionError(
+                    f"any_member는 children, spouse, members 중 하나여야 합니다: {node['any_member']}"
+                )
             return AnyMember(node["any_member"], _condition(node["where"], file))
     except ExpressionError as error:
         raise RuleFileInvalid(f"{file}:{line}: {error}") from error

@@ -129,6 +129,8 @@ def parse_situation(document: Any, *, today: date) -> Situation:
         first = error.errors()[0]
         field = _field_path(first["loc"], data)
         message = str(first.get("ctx", {}).get("error", first["msg"]))
+        if not field and ": " in message:  # whole-situation checks name their field first
+            field, message = message.split(": ", 1)
         raise SituationInvalid(f"{field or '상황'}: {message}", field=field) from error
 
 

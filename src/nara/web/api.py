@@ -13,11 +13,11 @@ from nara.web.deps import db_session, search_index
 from nara.web.errors import PROBLEM_JSON
 
 _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-router = APIRouter(
-    prefix="/api/v1",
-    tags=["catalog"],
-    responses={404: {"description": "없음", **_PROBLEM}, 422: {"description": "잘못된 요청", **_PROBLEM}},
-)
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "없음", **_PROBLEM},
+    422: {"description": "잘못된 요청", **_PROBLEM},
+}
+router = APIRouter(prefix="/api/v1", tags=["catalog"], responses=PROBLEM_RESPONSES)
 
 Index = Annotated[catalog.SearchIndex, Depends(search_index)]
 DbSession = Annotated[Session, Depends(db_session)]

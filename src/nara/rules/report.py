@@ -1,0 +1,67 @@
+"""Results as the JSON documents the CLI and the API give out, and as text for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nara.rules import korean
+from nara.rules.evaluate import EligibilityResult
+from nara.rules.schemas import EvaluationPublic, ResultPublic
+from nara.rules.situation import Situation
+
+_PERIOD = {"month": "매달", "once": "한 번", "year": "매년"}
+_STATUS = {"eligible": "받을 수 있어요", "ineligible": "받기 어려워요", "undetermined": "확인이 더 필요해요"}
+
+
+def result_public(result: EligibilityResult) -> ResultPublic:
+    return ResultPublic.model_validate(result_json(result))
+
+
+def result_json(result: EligibilityResult) -> dict[str, Any]:
+    amount = result.amount
+    return {
+        "service_id": result.service_id,
+        "name": result.name,
+        "status": result.status.value,
+        "amount": (
+            {
+                "value": amount.value,
+                "unit": amount.unit,
+                "period": amount.period,
+                "computation": amount.computation,
+            }
+            if amount
+            else None
+        ),
+        "missing_facts": result.missing_facts,
+        "explanation": result.explanation,
+        "reasons": [
+            {"condition": r.condition, "holds": r.holds, "member": r.member, "sentence": r.sentence}
+            for r in result.reasons
+        ],
+        "legal_basis": result.legal_basis,
+        "rule_kind": result.rule_kind,
+    }
+
+
+def evaluation_json(situation: Situation, results: list[EligibilityResult]) -> dict[str, Any]:
+    return evaluation_public(situation, results).model_dump()
+
+
+def evaluation_public(situation: Situation, results: list[EligibilityResult]) -> EvaluationPublic:
+    return EvaluationPublic(
+        on=situation.on.isoformat(), subject=situation.subject, results=[result_public(r) for r in results]
+    )
+
+
+def evaluation_text(situation: Situation, results: list[EligibilityResult]) -> str:
+    lines = [f"{situation.on.isoformat()} 기준, {situation.subject}님"]
+    for result in results:
+        head = f"- {result.name}: {_STATUS[result.status.value]}"
+        if result.amount:
+            head += f" ({_PERIOD[result.amount.period]} {korean.won(result.amount.value)})"
+        lines.append(head)
+        lines.extend(f"    {sentence}" for sentence in result.explanation)
+        if result.missing_facts:
+            lines.append(f"    더 필요한 정보: {', '.join(result.missing_facts)}")
+    return "\n".join(lines)
