@@ -256,12 +256,15 @@ def _value(expr: Expr, context: _Context, unit: str = "") -> _Value:
 def _parameter(expr: ParamRef, context: _Context) -> _Value:
     parameter = parameters()[expr.name]
     size: _Value | None = _value(expr.size, context) if expr.size else None
-    if size is not None and size.missing:
-        return _Value(UNKNOWN, size.missing, parameter.label)
-    value = parameter.at(context.situation.on, int(size.value) if size else None)
+    when: _Value | None = _value(expr.at, context) if expr.at else None
+    missing = (size.missing if size else frozenset()) | (when.missing if when else frozenset())
+    if missing:
+        return _Value(UNKNOWN, missing, parameter.label)
+    value = parameter.at(when.value if when else context.situation.on, int(size.value) if size else None)
     if value is None:
         raise LookupError(f"{expr.name}: {context.situation.on}에 적용할 값이 없습니다.")
-    label = f"{parameter.label}({size.value}인 가구)" if size else parameter.label
+    short = parameter.label.split(" (")[0].split(" — ")[0]  # "생계급여 선정기준 (가구원수별 …)" → "생계급여 선정기준"
+    label = f"{short}({size.value}인 가구)" if size else short
     return _Value(value, frozenset(), f"{label} {korean.with_unit(value, parameter.unit)}")
 
 

@@ -14,7 +14,7 @@ from nara.rules.parameters import parameters
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d[\d_]*(?:\.\d+)?)|(?P<string>\"[^\"]*\")|(?P<name>[A-Za-z_][A-Za-z0-9_.]*)"
-    r"|(?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|\[|\]|,))"
+    r"|(?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\)|\[|\]|,|@))"
 )
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">", "in")
 
@@ -47,6 +47,7 @@ class FactRef:
 class ParamRef:
     name: str
     size: Expr | None = None  # household size, for parameters indexed by it
+    at: FactRef | None = None  # the date whose value applies (default: the evaluation date)
 
 
 @dataclass(frozen=True)
@@ -179,4 +180,11 @@ class _Parser:
             self.expect("]")
         if parameter.by_household_size and size is None:
             raise ExpressionError(f"{token}은(는) 가구원 수별 표입니다: {token}[household.size]처럼 쓰세요.")
-        return ParamRef(token, size)
+        at: FactRef | None = None
+        if self.peek() == "@":  # the value in force on another date, e.g. @member.birth_date
+            self.take()
+            when = self.atom()
+            if not isinstance(when, FactRef) or (spec := fact_spec(when.name)) is None or spec.unit != "date":
+                raise ExpressionError(f"@ 뒤에는 날짜인 사실이 와야 합니다: {self.source!r}")
+            at = when
+        return ParamRef(token, size, at)
