@@ -52,3 +52,26 @@ def test_unreadable_file_exits_1_with_a_korean_message(fresh_database: Path, tmp
     result = runner.invoke(app, ["catalog", "import-gov24", str(broken)])
     assert result.exit_code == 1
     assert "가져오지 못했습니다" in result.output
+
+
+def test_rules_test_passes_and_says_how_many(fresh_database: Path) -> None:
+    result = runner.invoke(app, ["rules", "test"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("0 failed")
+
+
+def test_eligibility_evaluate_text_and_bad_situation(tmp_path: Path) -> None:
+    situation = tmp_path / "family.yaml"
+    situation.write_text(
+        "on: 2025-03-15\nsubject: me\nhousehold: {income_recognised_monthly: 500000}\n"
+        "members:\n  - {id: me, relation: self, birth_date: 1955-01-01}\n",
+        "utf-8",
+    )
+    result = runner.invoke(app, ["eligibility", "evaluate", "--situation", str(situation), "--format", "text"])
+    assert result.exit_code == 0, result.output
+    assert "기초연금: 받을 수 있어요 (매달 34만 2,510원)" in result.output
+    assert "생계급여: 받을 수 있어요 (매달 26만 5,444원)" in result.output
+    situation.write_text("subject: nobody\nmembers: [{id: me}]\n", "utf-8")
+    refused = runner.invoke(app, ["eligibility", "evaluate", "--situation", str(situation)])
+    assert refused.exit_code == 1
+    assert "subject" in refused.output

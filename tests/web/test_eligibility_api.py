@@ -37,9 +37,34 @@ def test_bad_situation_is_problem_json_naming_the_field(client: TestClient) -> N
     assert problem["field"] == "subject"
 
 
-def test_next_question_asks_for_the_missing_birth_date(client: TestClient) -> None:
-    unsure = {**FAMILY, "members": [FAMILY["members"][0], {"id": "kid", "relation": "child"}]}
-    body = client.post("/api/v1/eligibility/next-question", json=unsure).json()
-    assert body["fact"] == "members.kid.birth_date"
-    assert "135200000120" in body["settles"]
-    assert body["question"] == "kid의 생년월일을 알려 주세요."
+def test_next_question_asks_what_settles_the_most_services_first(client: TestClient) -> None:
+    unsure = {
+        **FAMILY,
+        "members": [FAMILY["members"][0], {"id": "kid", "relation": "child", "school": "none"}],
+    }
+    first = client.post("/api/v1/eligibility/next-question", json=unsure).json()
+    assert first["fact"] == "household.income_recognised_monthly"  # 생계·의료·주거급여 all wait on it
+    assert {"WII000001410", "999000000043", "336000000096"} <= set(first["settles"])
+    answered = {**unsure, "household": {"income_recognised_monthly": 5_000_000}}
+    second = client.post("/api/v1/eligibility/next-question", json=answered).json()
+    assert second["fact"] == "members.kid.birth_date"
+    assert "135200000120" in second["settles"]
+    assert second["question"] == "kid의 생년월일을 알려 주세요."
+    done = {
+        **answered,
+        "members": [
+            FAMILY["members"][0],
+            {
+                "id": "kid",
+                "relation": "child",
+                "school": "none",
+                "birth_date": "2019-07-01",
+                "birth_order": 1,
+            },
+        ],
+    }
+    assert client.post("/api/v1/eligibility/next-question", json=done).json() == {
+        "fact": None,
+        "question": None,
+        "settles": [],
+    }
