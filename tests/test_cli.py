@@ -67,7 +67,9 @@ def test_eligibility_evaluate_text_and_bad_situation(tmp_path: Path) -> None:
         "members:\n  - {id: me, relation: self, birth_date: 1955-01-01}\n",
         "utf-8",
     )
-    result = runner.invoke(app, ["eligibility", "evaluate", "--situation", str(situation), "--format", "text"])
+    result = runner.invoke(
+        app, ["eligibility", "evaluate", "--situation", str(situation), "--format", "text"]
+    )
     assert result.exit_code == 0, result.output
     assert "기초연금: 받을 수 있어요 (매달 34만 2,510원)" in result.output
     assert "생계급여: 받을 수 있어요 (매달 26만 5,444원)" in result.output

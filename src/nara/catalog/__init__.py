@@ -23,6 +23,7 @@ from nara.catalog.services import (
     get_service,
     list_agencies,
     search_services,
+    support_conditions,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "get_service",
     "list_agencies",
     "search_services",
+    "support_conditions",
 ]

@@ -30,7 +30,7 @@ from nara.catalog.schemas import (
 from nara.catalog.search import encoder
 from nara.catalog.search.index import IndexEntry, SearchIndex, SearchMode
 from nara.catalog.search.text import clean_query
-from nara.catalog.taxonomy import AgencyType, LifeEvent
+from nara.catalog.taxonomy import AgencyType, LifeEvent, UserType
 from nara.kernel.clock import utcnow
 
 _WRITE_BATCH = 500
@@ -118,6 +118,18 @@ def build_search_index(session: Session) -> SearchIndex:
             for row in rows
         ]
     )
+
+
+def support_conditions(session: Session) -> list[tuple[str, str, dict[str, Any], int]]:
+    """(id, name, JA support conditions, view count) of every service a person or household can use,
+    most viewed first."""
+    rows = session.execute(
+        select(Service.id, Service.name, Service.support_conditions, Service.user_types, Service.view_count)
+        .where(Service.support_conditions.is_not(None))
+        .order_by(Service.view_count.desc(), Service.id)
+    )
+    personal = {UserType.PERSON.value, UserType.HOUSEHOLD.value}
+    return [(i, name, cond, views) for i, name, cond, users, views in rows if cond and personal & set(users)]
 
 
 def search_services(

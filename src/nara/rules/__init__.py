@@ -7,8 +7,10 @@ from nara.rules.errors import RuleFileInvalid, SituationInvalid
 from nara.rules.evaluate import EligibilityResult, Status, evaluate
 from nara.rules.questions import NextQuestion, next_question
 from nara.rules.report import evaluation_json, evaluation_public, evaluation_text
+from nara.rules.rulebook import rulebook
 from nara.rules.scenarios import run_all as run_scenarios
 from nara.rules.schemas import EvaluationPublic, NextQuestionPublic
+from nara.rules.screening import Screening, ScreeningBook, ScreeningSource
 from nara.rules.situation import Situation, parse_situation
 
 __all__ = [
@@ -17,6 +19,9 @@ __all__ = [
     "NextQuestion",
     "NextQuestionPublic",
     "RuleFileInvalid",
+    "Screening",
+    "ScreeningBook",
+    "ScreeningSource",
     "Situation",
     "SituationInvalid",
     "Status",
@@ -26,5 +31,6 @@ __all__ = [
     "evaluation_text",
     "next_question",
     "parse_situation",
+    "rulebook",
     "run_scenarios",
 ]

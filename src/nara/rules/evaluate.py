@@ -263,7 +263,9 @@ def _parameter(expr: ParamRef, context: _Context) -> _Value:
     value = parameter.at(when.value if when else context.situation.on, int(size.value) if size else None)
     if value is None:
         raise LookupError(f"{expr.name}: {context.situation.on}에 적용할 값이 없습니다.")
-    short = parameter.label.split(" (")[0].split(" — ")[0]  # "생계급여 선정기준 (가구원수별 …)" → "생계급여 선정기준"
+    short = parameter.label.split(" (")[0].split(" — ")[
+        0
+    ]  # "생계급여 선정기준 (가구원수별 …)" → "생계급여 선정기준"
     label = f"{short}({size.value}인 가구)" if size else short
     return _Value(value, frozenset(), f"{label} {korean.with_unit(value, parameter.unit)}")
 

@@ -43,6 +43,12 @@ HOUSEHOLD_FACTS = {
     ),
     "household.owns_home": FactSpec("household.owns_home", "자기 집 소유", "bool"),
     "household.size": FactSpec("household.size", "가구원 수", "persons"),
+    "household.multicultural": FactSpec("household.multicultural", "다문화가족", "bool"),
+    "household.north_korean_defector": FactSpec(
+        "household.north_korean_defector", "북한이탈주민 가구", "bool"
+    ),
+    "household.single_parent": FactSpec("household.single_parent", "한부모·조손 가구", "bool"),
+    "household.recently_moved_in": FactSpec("household.recently_moved_in", "신규 전입 가구", "bool"),
 }
 MEMBER_FIELDS = {
     "relation": ("가구주와의 관계", "text"),
@@ -53,6 +59,10 @@ MEMBER_FIELDS = {
     "employment": ("일하는 상태", "text"),
     "school": ("학교", "text"),
     "birth_order": ("출생 순위", "order"),
+    "veteran": ("국가보훈대상자", "bool"),
+    "industry": ("1차 산업 종사", "text"),
+    "chronic_illness": ("질병·질환", "bool"),
+    "preparing_pregnancy": ("예비부모·난임", "bool"),
     "age": ("나이", "years"),
     "age_months": ("나이(개월)", "months"),
 }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from nara.rules import korean
-from nara.rules.evaluate import EligibilityResult
-from nara.rules.schemas import EvaluationPublic, ResultPublic
+from nara.rules.evaluate import EligibilityResult, Status
+from nara.rules.schemas import EvaluationPublic, ResultPublic, ScreeningPublic
+from nara.rules.screening import Screening
 from nara.rules.situation import Situation
 
 _PERIOD = {"month": "매달", "once": "한 번", "year": "매년"}
@@ -48,9 +49,30 @@ def evaluation_json(situation: Situation, results: list[EligibilityResult]) -> d
     return evaluation_public(situation, results).model_dump()
 
 
-def evaluation_public(situation: Situation, results: list[EligibilityResult]) -> EvaluationPublic:
+def evaluation_public(
+    situation: Situation,
+    results: list[EligibilityResult],
+    screening: Screening | None = None,
+    limit: int = 50,
+) -> EvaluationPublic:
     return EvaluationPublic(
-        on=situation.on.isoformat(), subject=situation.subject, results=[result_public(r) for r in results]
+        on=situation.on.isoformat(),
+        subject=situation.subject,
+        results=[result_public(r) for r in results],
+        screening=screening_public(screening, limit) if screening else None,
+    )
+
+
+def screening_public(screening: Screening, limit: int) -> ScreeningPublic:
+    counts = screening.counts()
+    shown = screening.results([Status.ELIGIBLE])[:limit]
+    if len(shown) < limit:
+        shown += screening.results([Status.UNDETERMINED])[: limit - len(shown)]
+    return ScreeningPublic(
+        eligible=counts[Status.ELIGIBLE],
+        undetermined=counts[Status.UNDETERMINED],
+        ineligible=counts[Status.INELIGIBLE],
+        results=[result_public(r) for r in shown],
     )
 
 

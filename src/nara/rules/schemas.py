@@ -31,10 +31,20 @@ class ResultPublic(BaseModel):
     rule_kind: str  # full | screening
 
 
+class ScreeningPublic(BaseModel):
+    """National-catalog services screened on their support conditions: 받을 가능성이 있어요, not decisions."""
+
+    eligible: int
+    undetermined: int
+    ineligible: int
+    results: list[ResultPublic]  # eligible first, then undetermined, up to the requested limit
+
+
 class EvaluationPublic(BaseModel):
     on: str
     subject: str
     results: list[ResultPublic]
+    screening: ScreeningPublic | None = None
 
 
 class NextQuestionPublic(BaseModel):

@@ -54,6 +54,16 @@ class School(StrEnum):
     UNIVERSITY = "university"
 
 
+class Industry(StrEnum):
+    """1차 산업 종사 (농업인·어업인·축산업인·임업인)."""
+
+    NONE = "none"
+    FARMING = "farming"
+    FISHING = "fishing"
+    LIVESTOCK = "livestock"
+    FORESTRY = "forestry"
+
+
 class Member(BaseModel):
     """One person of the household. Only ``id`` is required."""
 
@@ -68,6 +78,10 @@ class Member(BaseModel):
     employment: Employment | None = None
     school: School | None = None
     birth_order: int | None = Field(default=None, ge=1, le=20)
+    veteran: bool | None = None  # 국가보훈대상자
+    industry: Industry | None = None
+    chronic_illness: bool | None = None  # 질병/질환자
+    preparing_pregnancy: bool | None = None  # 예비부모/난임
 
 
 class Household(BaseModel):
@@ -78,6 +92,10 @@ class Household(BaseModel):
     region: str | None = None  # 시군구 code, 5 digits
     income_recognised_monthly: int | None = Field(default=None, ge=0)  # 소득인정액, KRW per month
     owns_home: bool | None = None
+    multicultural: bool | None = None  # 다문화가족
+    north_korean_defector: bool | None = None  # 북한이탈주민
+    single_parent: bool | None = None  # 한부모가정/조손가정
+    recently_moved_in: bool | None = None  # 신규전입
 
     @field_validator("region")
     @classmethod

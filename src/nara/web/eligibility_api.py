@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Query, Request
 
 from nara import rules
 from nara.kernel.clock import today
 from nara.web.api import PROBLEM_RESPONSES
+from nara.web.deps import app_state
 
 router = APIRouter(prefix="/api/v1/eligibility", tags=["eligibility"], responses=PROBLEM_RESPONSES)
 
@@ -28,9 +29,17 @@ Situation = Annotated[
 
 
 @router.post("", summary="받을 수 있는 혜택 판정", response_model=rules.EvaluationPublic)
-def evaluate(situation: Situation) -> rules.EvaluationPublic:
+def evaluate(
+    situation: Situation,
+    request: Request,
+    screening: Annotated[bool, Query(description="전국 공공서비스 지원조건으로 가능성도 살펴보기")] = False,
+    screening_limit: Annotated[
+        int, Query(ge=0, le=500, description="가능성 결과를 몇 개까지 보여 줄지")
+    ] = 50,
+) -> rules.EvaluationPublic:
     parsed = rules.parse_situation(situation, today=today())
-    return rules.evaluation_public(parsed, rules.evaluate(parsed))
+    screened = app_state(request).search.screening_book().screen(parsed) if screening else None
+    return rules.evaluation_public(parsed, rules.evaluate(parsed), screened, screening_limit)
 
 
 @router.post("/next-question", summary="다음에 물어볼 한 가지", response_model=rules.NextQuestionPublic)

@@ -9,20 +9,22 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from nara import catalog
+from nara import catalog, rules
 from nara.settings import Settings
 
 _RECHECK_SECONDS = 5.0
 
 
 class CatalogSearch:
-    """The catalog's search index; when the stored catalog changes (checked every few seconds, in the
-    background) a new index is built while the old one keeps answering."""
+    """What is derived from the catalog — the search index and the screening rules; when the stored
+    catalog changes (checked every few seconds, in the background) both are rebuilt while the old ones
+    keep answering."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
         self._lock = threading.Lock()
         self._index: catalog.SearchIndex | None = None
+        self._screening: rules.ScreeningBook | None = None
         self._version: tuple[int, str] | None = None
         self._checked_at = 0.0
         self._refreshing = False
@@ -45,10 +47,27 @@ class CatalogSearch:
                     version = catalog.catalog_version(session)
                     if self._index is None or version != self._version:
                         self._index = catalog.build_search_index(session)
+                        self._screening = _screening_book(session)
                         self._version = version
             finally:
                 self._checked_at = time.monotonic()
                 self._refreshing = False
+
+    def screening_book(self) -> rules.ScreeningBook:
+        """Screening rules for every catalog service with support conditions and no full rule."""
+        self.index()
+        assert self._screening is not None
+        return self._screening
+
+
+def _screening_book(session: Session) -> rules.ScreeningBook:
+    full = {rule.service_id for rule in rules.rulebook()}
+    sources = [  # most viewed first: screening results keep this order
+        rules.ScreeningSource(service_id, name, conditions)
+        for service_id, name, conditions, _views in catalog.support_conditions(session)
+        if service_id not in full
+    ]
+    return rules.ScreeningBook(sources)
 
 
 @dataclass(frozen=True)
