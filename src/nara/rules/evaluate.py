@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -80,11 +80,10 @@ class _Value:
     shown: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Context:
     situation: Situation
     member: Member | None = None
-    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def evaluate(situation: Situation, rules: tuple[Rule, ...] | None = None) -> list[EligibilityResult]:

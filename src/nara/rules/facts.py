@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from typing import Any
 
-from nara.rules.situation import Member, Relation, Situation
+from nara.rules.situation import Member, Situation
 
 
 class Unknown:
@@ -99,7 +100,7 @@ def read_fact(name: str, situation: Situation, member: Member | None) -> tuple[A
         return full_years(raw, situation.on), where
     if field == "age_months":
         return full_months(raw, situation.on), where
-    return (raw.value if isinstance(raw, Relation) or hasattr(raw, "value") else raw), where
+    return (raw.value if isinstance(raw, Enum) else raw), where
 
 
 def full_years(born: date, on: date) -> int:

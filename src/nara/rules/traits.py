@@ -15,7 +15,7 @@ from nara.rules.truth import Truth
 TraitValue = tuple[Truth, frozenset[str]]
 
 
-def _flag(situation: Situation, member: Member, field: str, wanted: object) -> TraitValue:
+def _flag(member: Member, field: str, wanted: object) -> TraitValue:
     value = getattr(member, field)
     if value is None:
         return Truth.UNKNOWN, frozenset({f"members.{member.id}.{field}"})
@@ -81,22 +81,22 @@ def personal_traits(situation: Situation) -> dict[str, TraitValue]:
     me = situation.member(situation.subject)
     working = (Employment.EMPLOYED, Employment.SELF_EMPLOYED)
     return {
-        "JA0301": _flag(situation, me, "preparing_pregnancy", True),
-        "JA0302": _flag(situation, me, "pregnant", True),
+        "JA0301": _flag(me, "preparing_pregnancy", True),
+        "JA0302": _flag(me, "pregnant", True),
         "JA0303": _new_baby(situation),
-        "JA0313": _flag(situation, me, "industry", Industry.FARMING),
-        "JA0314": _flag(situation, me, "industry", Industry.FISHING),
-        "JA0315": _flag(situation, me, "industry", Industry.LIVESTOCK),
-        "JA0316": _flag(situation, me, "industry", Industry.FORESTRY),
-        "JA0317": _flag(situation, me, "school", School.ELEMENTARY),
-        "JA0318": _flag(situation, me, "school", School.MIDDLE),
-        "JA0319": _flag(situation, me, "school", School.HIGH),
-        "JA0320": _flag(situation, me, "school", School.UNIVERSITY),
-        "JA0326": _flag(situation, me, "employment", working),
-        "JA0327": _flag(situation, me, "employment", Employment.UNEMPLOYED),
-        "JA0328": _flag(situation, me, "disability", ("mild", "severe")),
-        "JA0329": _flag(situation, me, "veteran", True),
-        "JA0330": _flag(situation, me, "chronic_illness", True),
+        "JA0313": _flag(me, "industry", Industry.FARMING),
+        "JA0314": _flag(me, "industry", Industry.FISHING),
+        "JA0315": _flag(me, "industry", Industry.LIVESTOCK),
+        "JA0316": _flag(me, "industry", Industry.FORESTRY),
+        "JA0317": _flag(me, "school", School.ELEMENTARY),
+        "JA0318": _flag(me, "school", School.MIDDLE),
+        "JA0319": _flag(me, "school", School.HIGH),
+        "JA0320": _flag(me, "school", School.UNIVERSITY),
+        "JA0326": _flag(me, "employment", working),
+        "JA0327": _flag(me, "employment", Employment.UNEMPLOYED),
+        "JA0328": _flag(me, "disability", ("mild", "severe")),
+        "JA0329": _flag(me, "veteran", True),
+        "JA0330": _flag(me, "chronic_illness", True),
     }
 
 

@@ -82,16 +82,10 @@ class SearchIndex:
         encoder.encode(["준비"])
 
     def search(
-        self,
-        query: str,
-        filters: SearchFilters | None = None,
-        mode: SearchMode = SearchMode.HYBRID,
-        *,
-        offset: int = 0,
-        limit: int | None = None,
+        self, query: str, filters: SearchFilters | None = None, mode: SearchMode = SearchMode.HYBRID
     ) -> list[Ranked]:
-        """The services matching the filters that the query finds, best first (``limit`` of them)."""
-        return self.hits(query, filters, mode, offset=offset, limit=limit).ranked
+        """Every service matching the filters that the query finds, best first."""
+        return self.hits(query, filters, mode).ranked
 
     def hits(
         self,
