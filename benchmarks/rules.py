@@ -1,0 +1,106 @@
+"""Rules figures (printed, never asserted): per-person latency over every rule, full and screening.
+
+    .venv/bin/python benchmarks/rules.py [--dump PATH] [--persons 1000]
+
+Screening rules come from the national catalog dump in ../shared/data when present. Population figures
+(Polars / DuckDB / Spark, OpenFisca peer) are not measured yet: issue #3 is in progress.
+Machine noise: figures vary by ±10-20 % between runs on a shared 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from nara.rules import ScreeningBook, ScreeningSource, evaluate, parse_situation, rulebook
+from nara.settings import PROJECT_ROOT
+
+DUMP = PROJECT_ROOT.parent / "shared" / "data" / "gov24-benefitmatch" / "benefits_20250726_e0cfd850.json.gz"
+ON = date(2025, 6, 1)
+
+
+def random_household(rng: random.Random) -> dict[str, Any]:
+    """A plausible household with some facts left unknown, as a citizen's partial answers would be."""
+
+    def maybe(value: Any) -> Any:
+        return value if rng.random() < 0.8 else None
+
+    adults = rng.choice([1, 1, 2, 2, 2])
+    members: list[dict[str, Any]] = []
+    for n in range(adults):
+        age = rng.randint(20, 90)
+        members.append({
+            "id": f"a{n}", "relation": "self" if n == 0 else "spouse",
+            "birth_date": maybe((ON - timedelta(days=365 * age + rng.randint(0, 364))).isoformat()),
+            "sex": maybe(rng.choice(["male", "female"])), "disability": maybe(rng.choice(["none"] * 9 + ["severe"])),
+            "employment": maybe(rng.choice(["employed", "unemployed", "none"])),
+        })  # fmt: skip
+    for n in range(rng.choice([0, 0, 1, 2, 3])):
+        members.append({
+            "id": f"c{n}", "relation": "child", "birth_order": n + 1,
+            "birth_date": maybe((ON - timedelta(days=rng.randint(0, 365 * 18))).isoformat()),
+            "school": maybe(rng.choice(["none", "elementary", "middle", "high"])),
+        })  # fmt: skip
+    household = {
+        "income_recognised_monthly": maybe(rng.randint(0, 8_000_000)),
+        "owns_home": maybe(rng.random() < 0.5),
+    }
+    situation = {"on": ON.isoformat(), "subject": "a0", "household": household, "members": members}
+    return json.loads(
+        json.dumps(situation), object_hook=lambda d: {k: v for k, v in d.items() if v is not None}
+    )
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dump", type=Path, default=DUMP)
+    parser.add_argument("--persons", type=int, default=1000)
+    args = parser.parse_args()
+    full = rulebook()
+    sources: list[ScreeningSource] = []
+    if args.dump.exists():
+        with gzip.open(args.dump, "rt", encoding="utf-8") as handle:
+            rows = json.load(handle)
+        decided = {rule.service_id for rule in full}
+        sources = [
+            ScreeningSource(r["id"], r["name"], r["condition"])
+            for r in rows
+            if r["id"] not in decided and ("개인" in r["userType"] or "가구" in r["userType"])
+        ]
+    else:
+        print(f"national catalog dump not found at {args.dump}: screening rules left out", file=sys.stderr)
+    started = time.perf_counter()
+    book = ScreeningBook(sources)
+    print(
+        f"rules: {len(full)} full + {book.size:,} screening; screening index built in {time.perf_counter() - started:.2f} s"
+    )
+    rng = random.Random(5)
+    situations = [parse_situation(random_household(rng), today=ON) for _ in range(args.persons)]
+    timings: list[float] = []
+    for situation in situations:
+        started = time.perf_counter()
+        evaluate(situation)
+        book.screen(situation).counts()
+        timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"per person, all {len(full) + book.size:,} rules (statuses; explanations built for full rules only): "
+        f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms over {len(timings):,} "
+        f"synthetic households (goal: p99 < 10 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
