@@ -29,3 +29,19 @@ def test_a_wrong_expectation_is_reported() -> None:
     assert failure is not None
     assert any(problem.startswith("status:") for problem in failure.problems)
     assert any(problem.startswith("amount:") for problem in failure.problems)
+
+
+def test_boundaries_are_generated_from_the_rules_own_thresholds() -> None:
+    from nara.rules.scenarios import boundary_scenarios
+
+    rules = {rule.service_id: rule for rule in rulebook()}
+    base = next(s for s in scenarios() if s.service_id == "WII000001410" and s.expect.get("boundary_base"))
+    generated = boundary_scenarios(base, rules["WII000001410"])
+    incomes = [g.situation["household"]["income_recognised_monthly"] for g in generated]
+    assert incomes == [765_443, 765_444, 765_445]  # 2025 생계급여 선정기준, 1인
+    assert [g.expect["status"] for g in generated] == ["eligible", "eligible", "ineligible"]
+    allowance = next(
+        s for s in scenarios() if s.service_id == "135200000120" and s.expect.get("boundary_base")
+    )
+    ages = boundary_scenarios(allowance, rules["135200000120"])
+    assert [g.expect["status"] for g in ages] == ["eligible", "ineligible", "ineligible"]  # 95, 96, 97 months

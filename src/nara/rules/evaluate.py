@@ -311,5 +311,13 @@ def _member_amount(rule: Rule, context: _Context) -> _Value | None:
     return _Value(0, frozenset(), korean.won(0))
 
 
+def threshold_value(expr: Expr, situation: Situation, member: Member) -> int:
+    """The value of a threshold expression for one member of a situation (for generated scenarios)."""
+    value = _value(expr, _Context(situation, member))
+    if value.missing:
+        raise LookupError(f"threshold needs {sorted(value.missing)}")
+    return int(value.value)
+
+
 def _sentence(reason: Reason) -> str:
     return f"[{reason.member}] {reason.sentence}" if reason.member else reason.sentence

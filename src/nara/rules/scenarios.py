@@ -11,6 +11,8 @@ A scenario's service is its file's name unless ``expect.service`` says otherwise
 
 from __future__ import annotations
 
+import copy
+import operator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -19,9 +21,10 @@ from typing import Any
 
 import yaml
 
-from nara.rules.evaluate import EligibilityResult, evaluate_rule
-from nara.rules.rulebook import Rule, rulebook
-from nara.rules.situation import parse_situation
+from nara.rules.evaluate import EligibilityResult, evaluate_rule, threshold_value
+from nara.rules.expressions import Comparison, FactRef
+from nara.rules.rulebook import AllOf, Rule, rulebook
+from nara.rules.situation import Member, Situation, parse_situation
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,92 @@ def run(scenario: Scenario, rules: dict[str, Rule]) -> ScenarioFailure | None:
 
 
 def run_all() -> tuple[int, list[ScenarioFailure]]:
-    """How many scenarios ran, and the ones that failed."""
+    """How many scenarios ran (written and generated), and the ones that failed."""
     rules = {rule.service_id: rule for rule in rulebook()}
-    everything = scenarios()
+    written = scenarios()
+    everything = list(written) + [
+        generated
+        for scenario in written
+        if scenario.expect.get("boundary_base") and scenario.service_id in rules
+        for generated in boundary_scenarios(scenario, rules[scenario.service_id])
+    ]
     failures = [failure for s in everything if (failure := run(s, rules))]
     return len(everything), failures
+
+
+_BOUNDARY_FACTS = ("household.income_recognised_monthly", "member.age", "member.age_months")
+_ORDERINGS = ("<", "<=", ">", ">=")
+
+
+def boundary_scenarios(base: Scenario, rule: Rule) -> list[Scenario]:
+    """For an eligible base scenario, one scenario at t − 1, t and t + 1 around every threshold of the
+    rule's top-level conditions on income or age; the expected status follows the rule's own operator."""
+    situation = parse_situation({**base.situation, "on": base.on}, today=base.on)
+    member = _member_in_scope(rule, situation)
+    generated: list[Scenario] = []
+    for comparison in _top_level_comparisons(rule):
+        left = comparison.left
+        if (
+            not isinstance(left, FactRef)
+            or left.name not in _BOUNDARY_FACTS
+            or comparison.op not in _ORDERINGS
+        ):
+            continue
+        assert not isinstance(comparison.right, tuple)
+        threshold = threshold_value(comparison.right, situation, member)
+        for value in (threshold - 1, threshold, threshold + 1):
+            if value < 0:
+                continue
+            holds = _ORDER[comparison.op](value, threshold)
+            generated.append(
+                Scenario(
+                    file=base.file,
+                    name=f"{base.name} — 생성된 경계: {left.name} = {value} (기준 {threshold})",
+                    service_id=base.service_id,
+                    on=base.on,
+                    situation=_with_value(base.situation, left.name, value, member.id, base.on),
+                    expect={"status": "eligible" if holds else "ineligible"},
+                )
+            )
+    return generated
+
+
+def _top_level_comparisons(rule: Rule) -> list[Comparison]:
+    if isinstance(rule.when, Comparison):
+        return [rule.when]
+    if isinstance(rule.when, AllOf):
+        return [item for item in rule.when.items if isinstance(item, Comparison)]
+    return []
+
+
+def _member_in_scope(rule: Rule, situation: Situation) -> Member:
+    if rule.for_each == "children":
+        return next(m for m in situation.members if m.relation is not None and m.relation.value == "child")
+    return situation.member(situation.subject)
+
+
+def _with_value(document: dict[str, Any], fact: str, value: int, member_id: str, on: date) -> dict[str, Any]:
+    changed = copy.deepcopy(document)
+    if fact.startswith("household."):
+        changed.setdefault("household", {})[fact.removeprefix("household.")] = value
+        return changed
+    born = _years_before(on, value) if fact == "member.age" else _months_before(on, value)
+    for member in changed["members"]:
+        if member["id"] == member_id:
+            member["birth_date"] = born.isoformat()
+    return changed
+
+
+def _years_before(on: date, years: int) -> date:
+    return date(on.year - years, on.month, min(on.day, 28))
+
+
+def _months_before(on: date, months: int) -> date:
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    return date(year, month + 1, min(on.day, 28))
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _compare(result: EligibilityResult, expect: dict[str, Any]) -> list[str]:
