@@ -5,13 +5,14 @@ Pure: a situation and a date in, a status, amount and explanation out. No databa
 
 from nara.rules.errors import RuleFileInvalid, SituationInvalid
 from nara.rules.evaluate import EligibilityResult, Status, evaluate
+from nara.rules.parameters import median_income_table
 from nara.rules.questions import NextQuestion, next_question
 from nara.rules.report import evaluation_json, evaluation_public, evaluation_text
 from nara.rules.rulebook import rulebook
 from nara.rules.scenarios import run_all as run_scenarios
 from nara.rules.schemas import EvaluationPublic, NextQuestionPublic
 from nara.rules.screening import Screening, ScreeningBook, ScreeningSource
-from nara.rules.situation import Situation, parse_situation
+from nara.rules.situation import Situation, parse_situation, sigungu_table
 
 __all__ = [
     "EligibilityResult",
@@ -29,8 +30,10 @@ __all__ = [
     "evaluation_json",
     "evaluation_public",
     "evaluation_text",
+    "median_income_table",
     "next_question",
     "parse_situation",
     "rulebook",
     "run_scenarios",
+    "sigungu_table",
 ]

@@ -98,3 +98,12 @@ def _table(value: Any) -> dict[int, int | float]:
     if not isinstance(value, dict):
         raise TypeError("a household-size parameter needs a table {1: …, 2: …}")
     return {int(size): amount for size, amount in value.items()}
+
+
+def median_income_table(on: date) -> dict[int, int]:
+    """기준중위소득 by household size in force on ``on`` (the published table, 1–7인)."""
+    parameter = parameters()["median_income"]
+    position = bisect_right(parameter.starts, on) - 1
+    table = parameter.values[max(position, 0)]
+    assert isinstance(table, dict)
+    return {size: int(value) for size, value in table.items()}

@@ -166,7 +166,13 @@ def _field_path(location: tuple[Any, ...], data: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=1)
-def sigungu_codes() -> frozenset[str]:
-    """The 시군구 codes a household's region may take (data/sigungu.csv, see data/SOURCE.md)."""
+def sigungu_table() -> tuple[tuple[str, str, str], ...]:
+    """(code, 시·도, 시군구) of every region a household may have (data/sigungu.csv, see data/SOURCE.md)."""
     text = resources.files("nara.rules").joinpath("data", "sigungu.csv").read_text("utf-8")
-    return frozenset(row["code"] for row in csv.DictReader(text.splitlines()))
+    return tuple((row["code"], row["sido"], row["name"]) for row in csv.DictReader(text.splitlines()))
+
+
+@lru_cache(maxsize=1)
+def sigungu_codes() -> frozenset[str]:
+    """The 시군구 codes a household's region may take."""
+    return frozenset(code for code, _, _ in sigungu_table())
