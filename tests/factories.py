@@ -50,3 +50,37 @@ def make_gov24_row(**overrides: Any) -> dict[str, Any]:
         "condition": {"JA0101": "Y", "JA0102": "Y", "JA0303": "Y", "JA0110": 0, "JA0111": 1},
     }
     return row | overrides
+
+
+def random_situation(rng: Any, on: str = "2025-06-01") -> dict[str, Any]:
+    """A plausible household with every fact filled in (``rng`` is a random.Random)."""
+    from datetime import date, timedelta
+
+    day = date.fromisoformat(on)
+
+    def born(years: int) -> str:
+        return (day - timedelta(days=365 * years + rng.randint(0, 364))).isoformat()
+
+    members: list[dict[str, Any]] = [
+        {"id": "me", "relation": "self", "birth_date": born(rng.randint(20, 90)), "sex": rng.choice(["male", "female"]),
+         "disability": rng.choice(["none"] * 8 + ["mild", "severe"]), "employment": rng.choice(["employed", "none"]),
+         "school": "none"},
+    ]  # fmt: skip
+    if rng.random() < 0.6:
+        members.append(
+            {"id": "partner", "relation": "spouse", "birth_date": born(rng.randint(20, 90)), "school": "none"}
+        )
+    for n in range(rng.choice([0, 0, 1, 2, 3])):
+        age = rng.randint(0, 18)
+        school = "none" if age < 7 else "elementary" if age < 13 else "middle" if age < 16 else "high"
+        members.append(
+            {
+                "id": f"kid{n}",
+                "relation": "child",
+                "birth_date": born(age),
+                "birth_order": n + 1,
+                "school": school,
+            }
+        )
+    household = {"income_recognised_monthly": rng.randint(0, 6_000_000), "owns_home": rng.random() < 0.5}
+    return {"on": on, "subject": "me", "household": household, "members": members}

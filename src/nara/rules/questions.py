@@ -31,12 +31,15 @@ class NextQuestion:
     settles: list[str]  # services whose answer this fact could change
 
 
-def next_question(results: list[EligibilityResult]) -> NextQuestion | None:
-    """The missing fact shared by the most undetermined services (None when everything is decided)."""
+def next_question(
+    results: list[EligibilityResult], asked: frozenset[str] = frozenset()
+) -> NextQuestion | None:
+    """The missing fact shared by the most undetermined services (None when everything is decided or
+    every missing fact was already asked and left unanswered)."""
     counts: Counter[str] = Counter()
     for result in results:
         if result.status is Status.UNDETERMINED:
-            counts.update(result.missing_facts)
+            counts.update(fact for fact in result.missing_facts if fact not in asked)
     if not counts:
         return None
     fact = min(counts, key=lambda f: (-counts[f], f))
