@@ -69,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dump", type=Path, default=DUMP)
     parser.add_argument("--persons", type=int, default=1000)
+    parser.add_argument("--population-households", type=int, default=0, help="e.g. 4500000 for ~10M persons")
     args = parser.parse_args()
     full = rulebook()
     sources: list[ScreeningSource] = []
@@ -102,6 +103,8 @@ def main() -> None:
         f"synthetic households (goal: p99 < 10 ms)"
     )
     measure_questions(args.persons)
+    if args.population_households:
+        measure_population(args.population_households)
 
 
 def measure_questions(households: int) -> None:
@@ -116,6 +119,35 @@ def measure_questions(households: int) -> None:
         f"{statistics.mean(static):.2f} (max {max(static)}): {statistics.mean(static) / statistics.mean(greedy):.2f}x "
         f"fewer (goal >= 3x); sound: {all(run.sound for run in runs)}"
     )
+
+
+def measure_population(households: int) -> None:
+    """Generate a population and evaluate it, each in its own process, reporting time and peak memory."""
+    import resource
+    import subprocess
+    import tempfile
+
+    nara = str(Path(sys.executable).parent / "nara")
+    with tempfile.TemporaryDirectory() as folder:
+        people, pairs = Path(folder) / "people.parquet", Path(folder) / "pairs.parquet"
+        for label, command in (
+            (
+                "generate",
+                [nara, "population", "generate", "--households", str(households), "--out", str(people)],
+            ),
+            (
+                "batch (polars)",
+                [nara, "eligibility", "batch", "--population", str(people), "--out", str(pairs)],
+            ),
+        ):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            seconds = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            print(
+                f"population {label}: {seconds:.1f} s, peak memory {max(peak, before) / 1024:.0f} MB — {done.stdout.strip().splitlines()[-1]}"
+            )
 
 
 if __name__ == "__main__":

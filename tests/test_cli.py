@@ -77,3 +77,23 @@ def test_eligibility_evaluate_text_and_bad_situation(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["eligibility", "evaluate", "--situation", str(situation)])
     assert refused.exit_code == 1
     assert "subject" in refused.output
+
+
+def test_population_generate_check_and_batch(tmp_path: Path) -> None:
+    people = tmp_path / "people.parquet"
+    made = runner.invoke(
+        app, ["population", "generate", "--households", "30000", "--seed", "3", "--out", str(people)]
+    )
+    assert made.exit_code == 0, made.output
+    assert "가구 30,000개" in made.output
+    checked = runner.invoke(app, ["population", "check", str(people)])
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.strip().endswith("0 failed")
+    pairs = tmp_path / "pairs.parquet"
+    batch = runner.invoke(app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs)])
+    assert batch.exit_code == 0, batch.output
+    assert pairs.exists()
+    refused = runner.invoke(
+        app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs), "--engine", "spark"]
+    )
+    assert refused.exit_code == 2

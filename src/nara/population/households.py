@@ -77,13 +77,13 @@ def _sizes(rng: np.random.Generator, count: int, marginals: Marginals) -> Ints:
     return capped
 
 
-_FAMILY_HEAD_AGE = 51
+_FAMILY_HEAD_AGE = 53
 
 
 def _small_household_weight(band_low: int) -> float:
     """1·2인 가구 heads are younger (20·30대 living alone) and older (60+) than adults overall."""
     if band_low >= 60:
-        return 3.0
+        return 3.4
     return 1.3 if band_low < 35 else 1.0
 
 

@@ -1,0 +1,48 @@
+"""The Polars plan and the per-person evaluator agree, household by household, including unknowns."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+import polars as pl
+from tests.factories import random_situation
+
+from nara.rules import Status, evaluate, parse_situation, rulebook
+from nara.rules.polars_plan import HOUSEHOLD, Plan, situations_frame
+
+ON = date(2025, 6, 1)
+_STATUS = {True: Status.ELIGIBLE.value, False: Status.INELIGIBLE.value, None: Status.UNDETERMINED.value}
+
+
+def with_unknowns(document: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """Drop facts at random (never the head's id or relation), as a partial interview would leave them."""
+    household = {k: v for k, v in document["household"].items() if rng.random() < 0.7}
+    members = []
+    for member in document["members"]:
+        keep = {"id", "relation"} if member["relation"] == "self" else {"id"}
+        members.append({k: v for k, v in member.items() if k in keep or rng.random() < 0.7})
+    return {**document, "household": household, "members": members}
+
+
+def test_plan_agrees_with_the_evaluator_on_random_households() -> None:
+    rng = random.Random(21)
+    situations = [
+        parse_situation(with_unknowns(random_situation(rng, ON.isoformat()), rng), today=ON)
+        for _ in range(400)
+    ]
+    frame = situations_frame(situations)
+    plan = Plan(ON)
+    rules = rulebook()
+    statuses = frame.select(
+        pl.col(HOUSEHOLD), *(plan.household_status(rule).alias(rule.service_id) for rule in rules)
+    ).unique(HOUSEHOLD, keep="first")
+    by_household = {row[HOUSEHOLD]: row for row in statuses.iter_rows(named=True)}
+    disagreements = []
+    for number, situation in enumerate(situations):
+        row = by_household[f"H{number}"]
+        for result in evaluate(situation):
+            if _STATUS[row[result.service_id]] != result.status.value:
+                disagreements.append((number, result.service_id, result.status.value, row[result.service_id]))
+    assert disagreements == []
