@@ -122,31 +122,28 @@ def measure_questions(households: int) -> None:
 
 
 def measure_population(households: int) -> None:
-    """Generate a population and evaluate it, each in its own process, reporting time and peak memory."""
-    import resource
+    """Generate a population and evaluate it, each in its own process, reporting time and peak memory
+    (peak resident memory as GNU time reports it; install Debian's `time` package if missing)."""
+    import shutil
     import subprocess
     import tempfile
 
     nara = str(Path(sys.executable).parent / "nara")
+    timer = ["/usr/bin/time", "-f", "%M"] if shutil.which("/usr/bin/time") else []
     with tempfile.TemporaryDirectory() as folder:
-        people, pairs = Path(folder) / "people.parquet", Path(folder) / "pairs.parquet"
+        people, pairs = str(Path(folder) / "people.parquet"), str(Path(folder) / "pairs.parquet")
+        batch = [nara, "eligibility", "batch", "--population", people, "--out", pairs, "--engine"]
         for label, command in (
-            (
-                "generate",
-                [nara, "population", "generate", "--households", str(households), "--out", str(people)],
-            ),
-            (
-                "batch (polars)",
-                [nara, "eligibility", "batch", "--population", str(people), "--out", str(pairs)],
-            ),
+            ("generate", [nara, "population", "generate", "--households", str(households), "--out", people]),
+            ("batch (polars)", [*batch, "polars"]),
+            ("batch (duckdb)", [*batch, "duckdb"]),
         ):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             started = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            done = subprocess.run([*timer, *command], capture_output=True, text=True, check=True)
             seconds = time.perf_counter() - started
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            peak = f"{int(done.stderr.strip().splitlines()[-1]) / 1024:.0f} MB" if timer else "n/a"
             print(
-                f"population {label}: {seconds:.1f} s, peak memory {max(peak, before) / 1024:.0f} MB — {done.stdout.strip().splitlines()[-1]}"
+                f"population {label}: {seconds:.1f} s, peak memory {peak} — {done.stdout.strip().splitlines()[-1]}"
             )
 
 

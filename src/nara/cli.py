@@ -194,18 +194,18 @@ def eligibility_batch(
     population: Path = typer.Option(..., exists=True, dir_okay=False, help="합성 인구 Parquet 파일"),
     out: Path = typer.Option(..., dir_okay=False, help="받을 수 있는 (사람, 서비스) 쌍을 쓸 Parquet 파일"),
     on: str = typer.Option("2025-01-01", help="평가일 YYYY-MM-DD"),
-    engine: str = typer.Option("polars", help="polars (duckdb와 spark는 아직 없습니다)"),
+    engine: str = typer.Option("polars", help="polars 또는 duckdb (spark는 아직 없습니다)"),
 ) -> None:
     """Evaluate the full rules over a whole population file."""
     from datetime import date
 
-    from nara.rules.batch import evaluate_population
+    from nara.rules.batch import ENGINES, evaluate_population
 
-    if engine != "polars":
-        typer.echo(f"'{engine}' 엔진은 아직 지원하지 않습니다. polars를 쓰세요.", err=True)
+    if engine not in ENGINES:
+        typer.echo(f"'{engine}' 엔진은 아직 지원하지 않습니다. {' 또는 '.join(ENGINES)}를 쓰세요.", err=True)
         raise typer.Exit(2)
-    typer.echo("인구 파일 전체를 평가하는 중입니다…")
-    report = evaluate_population(population, out, date.fromisoformat(on))
+    typer.echo(f"인구 파일 전체를 {engine}로 평가하는 중입니다…")
+    report = evaluate_population(population, out, date.fromisoformat(on), engine)
     typer.echo(f"사람 {report.persons:,}명, 받을 수 있는 쌍 {report.pairs:,}개 ({report.seconds}초): {out}")
 
 

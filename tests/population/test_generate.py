@@ -54,3 +54,15 @@ def test_batch_gives_eligible_pairs_for_the_population(population: Path, tmp_pat
     allowance = pairs.filter(pl.col("service_id") == "135200000120").join(people, on="person_id")
     assert allowance["relation"].unique().to_list() == ["child"]
     assert (allowance["birth_date"] > date(2016, 12, 31)).all()  # under 96 months on 2025-01-01
+
+
+def test_polars_and_duckdb_give_the_same_pairs(population: Path, tmp_path: Path) -> None:
+    by_polars, by_duckdb = tmp_path / "polars.parquet", tmp_path / "duckdb.parquet"
+    evaluate_population(population, by_polars, ON, "polars")
+    evaluate_population(population, by_duckdb, ON, "duckdb")
+    order = ["person_id", "service_id"]
+    columns = ["person_id", "household_id", "service_id"]
+    first = pl.read_parquet(by_polars).select(columns).sort(order)
+    second = pl.read_parquet(by_duckdb).select(columns).sort(order)
+    assert first.height > 0
+    assert first.equals(second)

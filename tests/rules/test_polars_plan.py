@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+import pytest
 from tests.factories import random_situation
 
 from nara.rules import Status, evaluate, parse_situation, rulebook
@@ -46,3 +47,33 @@ def test_plan_agrees_with_the_evaluator_on_random_households() -> None:
             if _STATUS[row[result.service_id]] != result.status.value:
                 disagreements.append((number, result.service_id, result.status.value, row[result.service_id]))
     assert disagreements == []
+
+
+def test_duckdb_sql_agrees_with_the_evaluator_on_random_households() -> None:
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is a test dependency (pip install -e '.[dev]')")
+    from nara.rules.sql_plan import SqlPlan
+
+    rng = random.Random(22)
+    situations = [
+        parse_situation(with_unknowns(random_situation(rng, ON.isoformat()), rng), today=ON)
+        for _ in range(300)
+    ]
+    people = situations_frame(situations).to_arrow()  # noqa: F841 (read by DuckDB by name)
+    rules = rulebook()
+    rows = duckdb.sql(SqlPlan(ON).query(rules)).pl().unique(HOUSEHOLD, keep="first")
+    by_household = {row[HOUSEHOLD]: row for row in rows.iter_rows(named=True)}
+    disagreements = [
+        (number, result.service_id, result.status.value, by_household[f"H{number}"][result.service_id])
+        for number, situation in enumerate(situations)
+        for result in evaluate(situation)
+        if _STATUS[by_household[f"H{number}"][result.service_id]] != result.status.value
+    ]
+    assert disagreements == []
+
+
+def test_sql_transpiles_to_spark() -> None:
+    from nara.rules.sql_plan import SqlPlan
+
+    spark_sql = SqlPlan(ON).query(rulebook(), dialect="spark")
+    assert "PARTITION BY household_id" in spark_sql
+    assert "`135200000120`" in spark_sql

@@ -24,8 +24,13 @@ class BatchReport:
     seconds: float
 
 
-def evaluate_population(population: Path, out: Path, on: date) -> BatchReport:
+ENGINES = ("polars", "duckdb")
+
+
+def evaluate_population(population: Path, out: Path, on: date, engine: str = "polars") -> BatchReport:
     """Write the eligible (person_id, household_id, service_id) pairs of ``population`` to ``out``."""
+    if engine == "duckdb":
+        return _with_duckdb(population, out, on)
     started = time.perf_counter()
     plan = Plan(on)
     rules = rulebook()
@@ -44,3 +49,24 @@ def evaluate_population(population: Path, out: Path, on: date) -> BatchReport:
     pairs.write_parquet(out, compression="zstd")
     persons = pl.scan_parquet(population).select(pl.len()).collect().item()
     return BatchReport(persons=persons, pairs=pairs.height, seconds=round(time.perf_counter() - started, 2))
+
+
+def _with_duckdb(population: Path, out: Path, on: date) -> BatchReport:
+    import duckdb
+
+    from nara.rules.sql_plan import SqlPlan
+
+    started = time.perf_counter()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    source = "read_parquet('" + str(population).replace("'", "''") + "')"
+    query = SqlPlan(on).pairs_query(rulebook(), source)
+    target = str(out).replace("'", "''")
+    with duckdb.connect() as connection:
+        connection.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        pairs = connection.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()
+        persons = connection.execute(f"SELECT count(*) FROM {source}").fetchone()
+    assert pairs is not None
+    assert persons is not None
+    return BatchReport(
+        persons=int(persons[0]), pairs=int(pairs[0]), seconds=round(time.perf_counter() - started, 2)
+    )

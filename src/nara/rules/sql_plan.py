@@ -1,0 +1,153 @@
+"""The rulebook compiled to SQL (DuckDB dialect), transpiled by SQLGlot for other engines (Spark).
+
+Same input as the Polars plan: one row per person, household facts repeated on each row. SQL's NULL
+logic for AND, OR and NOT is Kleene's; aggregates over the household are written to keep it so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlglot
+
+from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
+from nara.rules.parameters import parameters
+from nara.rules.rulebook import AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
+
+_WINDOW = "OVER (PARTITION BY household_id)"
+_SCOPE_RELATION = {"children": "child", "spouse": "spouse"}
+_MAX_HOUSEHOLD = 30
+
+
+class SqlPlan:
+    """Compiles rules for one evaluation date into SQL expressions over a ``people`` table."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self._aggregates: list[str] = []  # household aggregates of any_member, computed in a first step
+
+    def household_status(self, rule: Rule) -> str:
+        """The household's answer to ``rule`` on every row: TRUE, FALSE or NULL (undetermined)."""
+        met = self.condition(rule.when)
+        if rule.for_each == "subject":
+            return f"(MAX(CASE WHEN relation = 'self' THEN CAST({met} AS INTEGER) END) {_WINDOW} = 1)"
+        return _kleene_any(f"({_in_scope(rule.for_each)} AND {met})")
+
+    def member_status(self, rule: Rule) -> str:
+        """Whether this row's person is the one the service is for (head, or each eligible child)."""
+        met = self.condition(rule.when)
+        if rule.for_each == "subject":
+            return f"(relation = 'self' AND {met})"
+        return f"({_in_scope(rule.for_each)} AND {met})"
+
+    def pairs_query(self, rules: tuple[Rule, ...], table: str, dialect: str = "duckdb") -> str:
+        """The eligible (person_id, household_id, service_id) pairs, in ``dialect``."""
+        self._aggregates = []
+        selects = " UNION ALL ".join(
+            f"SELECT person_id, household_id, '{rule.service_id}' AS service_id FROM household_facts "
+            f"WHERE {self.member_status(rule)}"
+            for rule in rules
+        )
+        aggregates = "".join(f", {expr} AS _any_{i}" for i, expr in enumerate(self._aggregates))
+        sql = f"WITH household_facts AS (SELECT *{aggregates} FROM {table}) {selects}"
+        return sql if dialect == "duckdb" else sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+    def query(self, rules: tuple[Rule, ...], table: str = "people", dialect: str = "duckdb") -> str:
+        """One row per person with the household's status for every rule, in ``dialect``."""
+        self._aggregates = []
+        columns = ", ".join(f'{self.household_status(rule)} AS "{rule.service_id}"' for rule in rules)
+        aggregates = "".join(f", {expr} AS _any_{i}" for i, expr in enumerate(self._aggregates))
+        sql = (
+            f"WITH household_facts AS (SELECT *{aggregates} FROM {table}) "
+            f"SELECT household_id, person_id, {columns} FROM household_facts"
+        )
+        return sql if dialect == "duckdb" else sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+    def condition(self, condition: Condition) -> str:
+        if isinstance(condition, Comparison):
+            return self.comparison(condition)
+        if isinstance(condition, AllOf):
+            return "(" + " AND ".join(self.condition(c) for c in condition.items) + ")"
+        if isinstance(condition, AnyOf):
+            return "(" + " OR ".join(self.condition(c) for c in condition.items) + ")"
+        if isinstance(condition, NotOf):
+            return f"(NOT {self.condition(condition.item)})"
+        assert isinstance(condition, AnyMember)
+        inner = f"({_in_scope(condition.scope)} AND {self.condition(condition.where)})"
+        if "_any_" in inner:
+            raise NotImplementedError("any_member inside any_member")
+        self._aggregates.append(_kleene_any(inner))  # windows cannot nest: computed first, then referenced
+        return f"_any_{len(self._aggregates) - 1}"
+
+    def comparison(self, comparison: Comparison) -> str:
+        left = self.value(comparison.left)
+        if comparison.op == "in":
+            assert isinstance(comparison.right, tuple)
+            return f"({left} IN ({', '.join(self.value(item) for item in comparison.right)}))"
+        assert not isinstance(comparison.right, tuple)
+        op = "<>" if comparison.op == "!=" else "=" if comparison.op == "==" else comparison.op
+        return f"({left} {op} {self.value(comparison.right)})"
+
+    def value(self, expr: Expr) -> str:
+        if isinstance(expr, Boolean):
+            return "TRUE" if expr.value else "FALSE"
+        if isinstance(expr, Number):
+            return repr(expr.value)
+        if isinstance(expr, Text):
+            return "'" + expr.value.replace("'", "''") + "'"
+        if isinstance(expr, FactRef):
+            return self.fact(expr.name)
+        if isinstance(expr, ParamRef):
+            return self.parameter(expr)
+        assert isinstance(expr, Arithmetic)
+        return f"({self.value(expr.left)} {expr.op} {self.value(expr.right)})"
+
+    def fact(self, name: str) -> str:
+        if name == "household.size":
+            return "household_size"
+        if name.startswith("household."):
+            return name.removeprefix("household.")
+        owner, _, field = name.partition(".")
+        if owner == "subject":
+            raise NotImplementedError("subject.* facts in SQL")
+        on = f"DATE '{self.on.isoformat()}'"
+        later_in_year = (
+            f"(month(birth_date) > {self.on.month} OR (month(birth_date) = {self.on.month} "
+            f"AND day(birth_date) > {self.on.day}))"
+        )
+        if field == "age":
+            return f"(year({on}) - year(birth_date) - CAST({later_in_year} AS INTEGER))"
+        if field == "age_months":
+            return (
+                f"((year({on}) - year(birth_date)) * 12 + {self.on.month} - month(birth_date)"
+                f" - CAST(day(birth_date) > {self.on.day} AS INTEGER))"
+            )
+        return field
+
+    def parameter(self, expr: ParamRef) -> str:
+        parameter = parameters()[expr.name]
+        if expr.at is not None:
+            when = self.fact(expr.at.name)
+            cases = " ".join(
+                f"WHEN {when} >= DATE '{start.isoformat()}' THEN {value!r}"
+                for start, value in sorted(zip(parameter.starts, parameter.values, strict=True), reverse=True)
+            )
+            return f"(CASE {cases} END)"
+        if expr.size is None:
+            return repr(parameter.at(self.on))
+        cases = " ".join(
+            f"WHEN {size} THEN {parameter.at(self.on, size)!r}" for size in range(1, _MAX_HOUSEHOLD + 1)
+        )
+        return f"(CASE household_size {cases} END)"
+
+
+def _in_scope(scope: str) -> str:
+    return "TRUE" if scope == "members" else f"(relation = '{_SCOPE_RELATION[scope]}')"
+
+
+def _kleene_any(expr: str) -> str:
+    """Over the household: TRUE if any row is TRUE, else NULL if any is NULL, else FALSE."""
+    return (
+        f"(CASE WHEN BOOL_OR(COALESCE({expr}, FALSE)) {_WINDOW} THEN TRUE "
+        f"WHEN BOOL_OR({expr} IS NULL) {_WINDOW} THEN NULL ELSE FALSE END)"
+    )
