@@ -40,7 +40,7 @@ pytest:
 	NARA_TEST_TARGET=sqlite $(BIN)/pytest -n 2 -q
 	@if [ -n "$$NARA_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again, against PostgreSQL ($$NARA_TEST_DATABASE_URL)"; \
-		NARA_TEST_TARGET=postgresql $(BIN)/pytest -q -m "not browser"; \
+		NARA_TEST_TARGET=postgresql $(BIN)/pytest -q -m "not browser and not spark"; \
 	else echo "NARA_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)."; fi
 
 ## make import-gov24 FILE=...: import a national catalog dump into the development database

@@ -137,6 +137,7 @@ def measure_population(households: int) -> None:
             ("generate", [nara, "population", "generate", "--households", str(households), "--out", people]),
             ("batch (polars)", [*batch, "polars"]),
             ("batch (duckdb)", [*batch, "duckdb"]),
+            ("batch (spark local[2])", [*batch, "spark"]),
         ):
             started = time.perf_counter()
             done = subprocess.run([*timer, *command], capture_output=True, text=True, check=True)

@@ -94,6 +94,6 @@ def test_population_generate_check_and_batch(tmp_path: Path) -> None:
     assert batch.exit_code == 0, batch.output
     assert pairs.exists()
     refused = runner.invoke(
-        app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs), "--engine", "spark"]
+        app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs), "--engine", "hadoop"]
     )
     assert refused.exit_code == 2

@@ -194,7 +194,7 @@ def eligibility_batch(
     population: Path = typer.Option(..., exists=True, dir_okay=False, help="합성 인구 Parquet 파일"),
     out: Path = typer.Option(..., dir_okay=False, help="받을 수 있는 (사람, 서비스) 쌍을 쓸 Parquet 파일"),
     on: str = typer.Option("2025-01-01", help="평가일 YYYY-MM-DD"),
-    engine: str = typer.Option("polars", help="polars 또는 duckdb (spark는 아직 없습니다)"),
+    engine: str = typer.Option("polars", help="polars, duckdb 또는 spark (spark는 Java와 pyspark 필요)"),
 ) -> None:
     """Evaluate the full rules over a whole population file."""
     from datetime import date

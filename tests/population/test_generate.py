@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -66,3 +67,17 @@ def test_polars_and_duckdb_give_the_same_pairs(population: Path, tmp_path: Path)
     second = pl.read_parquet(by_duckdb).select(columns).sort(order)
     assert first.height > 0
     assert first.equals(second)
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_pairs_as_duckdb(population: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed (apt-get install default-jre-headless): Spark test skipped")
+    by_spark, by_duckdb = tmp_path / "spark.parquet", tmp_path / "duckdb.parquet"
+    evaluate_population(population, by_spark, ON, "spark")
+    evaluate_population(population, by_duckdb, ON, "duckdb")
+    columns, order = ["person_id", "household_id", "service_id"], ["person_id", "service_id"]
+    first = pl.read_parquet(by_spark).select(columns).sort(order)
+    assert first.height > 0
+    assert first.equals(pl.read_parquet(by_duckdb).select(columns).sort(order))

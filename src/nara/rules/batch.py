@@ -24,13 +24,15 @@ class BatchReport:
     seconds: float
 
 
-ENGINES = ("polars", "duckdb")
+ENGINES = ("polars", "duckdb", "spark")
 
 
 def evaluate_population(population: Path, out: Path, on: date, engine: str = "polars") -> BatchReport:
     """Write the eligible (person_id, household_id, service_id) pairs of ``population`` to ``out``."""
     if engine == "duckdb":
         return _with_duckdb(population, out, on)
+    if engine == "spark":
+        return _with_spark(population, out, on)
     started = time.perf_counter()
     plan = Plan(on)
     rules = rulebook()
@@ -70,3 +72,31 @@ def _with_duckdb(population: Path, out: Path, on: date) -> BatchReport:
     return BatchReport(
         persons=int(persons[0]), pairs=int(pairs[0]), seconds=round(time.perf_counter() - started, 2)
     )
+
+
+def _with_spark(population: Path, out: Path, on: date) -> BatchReport:
+    """The same SQL, transpiled by SQLGlot, on Apache Spark (local[2]: the path beyond one machine)."""
+    import pyarrow.parquet as pq
+    from pyspark.sql import SparkSession
+
+    from nara.rules.sql_plan import SqlPlan
+
+    started = time.perf_counter()
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("nara-eligibility")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        people = spark.read.parquet(str(population))
+        people.createOrReplaceTempView("people")
+        pairs = spark.sql(SqlPlan(on).pairs_query(rulebook(), "people", dialect="spark")).toArrow()
+        persons = people.count()
+    finally:
+        spark.stop()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pairs, out, compression="zstd")
+    return BatchReport(persons=persons, pairs=pairs.num_rows, seconds=round(time.perf_counter() - started, 2))
