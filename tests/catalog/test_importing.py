@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -11,10 +12,13 @@ from sqlalchemy.orm import Session
 from tests.factories import make_gov24_row
 
 from nara import catalog
+from nara.catalog import indexing
 from nara.catalog.errors import CatalogFileInvalid
 from nara.catalog.models import Service
 from nara.catalog.search.evaluation import evaluate, load_queries
 from nara.catalog.search.index import SearchMode
+from nara.kernel.db import make_engine, session_factory, transaction
+from nara.schema import upgrade
 
 
 def _dump(tmp_path: Path, rows: list[object], name: str = "dump.json") -> Path:
@@ -64,21 +68,28 @@ def test_unreadable_file_is_a_clear_error(session: Session, tmp_path: Path) -> N
         catalog.do_import_gov24(session, [broken])
 
 
-def test_a_failed_import_writes_nothing(
-    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    before = _count(session)
-    rows = [make_gov24_row(id=f"CRASH{n:04d}") for n in range(3)]
+def test_a_crash_midway_leaves_nothing_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches already written when a later one fails are rolled back with the whole import."""
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    upgrade(url)
+    sessions = session_factory(make_engine(url))
+    real_embeddings = indexing.embeddings_many
+    calls: list[int] = []
 
-    def crash(*_: object, **__: object) -> list[bytes]:
-        raise RuntimeError("encoder died")
+    def crash_on_second_batch(services: list[Any]) -> list[bytes]:
+        calls.append(len(services))
+        if len(calls) == 2:
+            raise RuntimeError("encoder died")
+        return real_embeddings(services)
 
-    monkeypatch.setattr("nara.catalog.indexing.embeddings_many", crash)
-    savepoint = session.begin_nested()
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr("nara.catalog.services._WRITE_BATCH", 2)
+    monkeypatch.setattr("nara.catalog.indexing.embeddings_many", crash_on_second_batch)
+    rows = [make_gov24_row(id=f"CRASH{n:04d}") for n in range(4)]
+    with pytest.raises(RuntimeError), transaction(sessions) as session:
         catalog.do_import_gov24(session, [_dump(tmp_path, rows)])
-    savepoint.rollback()
-    assert _count(session) == before
+    assert calls == [2, 2]  # the first batch was written before the crash
+    with sessions() as session:
+        assert _count(session) == 0
 
 
 def test_import_keeps_curated_text_and_adds_support_conditions(session: Session, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from nara.rules import korean
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.facts import UNKNOWN, fact_spec, read_fact
 from nara.rules.parameters import parameters
-from nara.rules.rulebook import AllOf, AnyMember, AnyOf, Condition, NotOf, Rule, rulebook
+from nara.rules.rulebook import SCOPE_RELATION, AllOf, AnyMember, AnyOf, Condition, NotOf, Rule, rulebook
 from nara.rules.situation import Member, Situation
 from nara.rules.truth import Truth, all_of, any_of
 
@@ -145,7 +145,7 @@ def _in_scope(scope: str, member: Member, situation: Situation) -> Outcome:
     """Whether a member belongs to a scope (children, spouse, members); unknown if the relation is."""
     if scope == "members":
         return Outcome(Truth.TRUE)
-    wanted = "child" if scope == "children" else "spouse"
+    wanted = SCOPE_RELATION[scope]
     if member.relation is None:
         return Outcome(Truth.UNKNOWN, frozenset({f"members.{member.id}.relation"}))
     return Outcome(Truth.of(member.relation.value == wanted))

@@ -16,12 +16,10 @@ import polars as pl
 
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.parameters import parameters
-from nara.rules.rulebook import AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
-from nara.rules.situation import Situation
+from nara.rules.rulebook import SCOPE_RELATION, AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
+from nara.rules.situation import MAX_MEMBERS, Situation
 
 HOUSEHOLD = "household_id"
-_SCOPE_RELATION = {"children": "child", "spouse": "spouse"}
-_MAX_HOUSEHOLD = 30
 
 
 class Plan:
@@ -115,7 +113,7 @@ class Plan:
             return pl.lit(parameter.at(self.on))
         if not (isinstance(expr.size, FactRef) and expr.size.name == "household.size"):
             raise NotImplementedError("household-size tables are indexed by household.size only")
-        sizes = list(range(1, _MAX_HOUSEHOLD + 1))
+        sizes = list(range(1, MAX_MEMBERS + 1))
         return pl.col("household_size").replace_strict(
             sizes, [parameter.at(self.on, size) for size in sizes], default=None
         )
@@ -124,7 +122,7 @@ class Plan:
 def _in_scope(scope: str) -> pl.Expr:
     if scope == "members":
         return pl.lit(True)
-    return pl.col("relation") == _SCOPE_RELATION[scope]
+    return pl.col("relation") == SCOPE_RELATION[scope]
 
 
 def _kleene_any(expr: pl.Expr) -> pl.Expr:

@@ -17,6 +17,8 @@ from nara.rules.errors import RuleFileInvalid
 from nara.rules.expressions import Comparison, Expr, ExpressionError, parse_comparison, parse_value
 
 SCOPES = ("subject", "children", "spouse", "members")
+# The relation that puts a member in a scope ("members" takes everyone, "subject" the subject).
+SCOPE_RELATION = {"children": "child", "spouse": "spouse"}
 PERIODS = ("month", "once", "year")
 
 

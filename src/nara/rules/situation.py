@@ -64,6 +64,9 @@ class Industry(StrEnum):
     FORESTRY = "forestry"
 
 
+MAX_MEMBERS = 30
+
+
 class Member(BaseModel):
     """One person of the household. Only ``id`` is required."""
 
@@ -113,7 +116,7 @@ class Situation(BaseModel):
     on: date
     subject: str
     household: Household = Field(default_factory=Household)
-    members: list[Member] = Field(min_length=1, max_length=30)
+    members: list[Member] = Field(min_length=1, max_length=MAX_MEMBERS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Situation:

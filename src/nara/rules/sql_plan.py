@@ -12,11 +12,10 @@ import sqlglot
 
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.parameters import parameters
-from nara.rules.rulebook import AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
+from nara.rules.rulebook import SCOPE_RELATION, AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
+from nara.rules.situation import MAX_MEMBERS
 
 _WINDOW = "OVER (PARTITION BY household_id)"
-_SCOPE_RELATION = {"children": "child", "spouse": "spouse"}
-_MAX_HOUSEHOLD = 30
 
 
 class SqlPlan:
@@ -136,13 +135,13 @@ class SqlPlan:
         if expr.size is None:
             return repr(parameter.at(self.on))
         cases = " ".join(
-            f"WHEN {size} THEN {parameter.at(self.on, size)!r}" for size in range(1, _MAX_HOUSEHOLD + 1)
+            f"WHEN {size} THEN {parameter.at(self.on, size)!r}" for size in range(1, MAX_MEMBERS + 1)
         )
         return f"(CASE household_size {cases} END)"
 
 
 def _in_scope(scope: str) -> str:
-    return "TRUE" if scope == "members" else f"(relation = '{_SCOPE_RELATION[scope]}')"
+    return "TRUE" if scope == "members" else f"(relation = '{SCOPE_RELATION[scope]}')"
 
 
 def _kleene_any(expr: str) -> str:
