@@ -16,7 +16,17 @@ from nara.rules import korean
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.facts import UNKNOWN, fact_spec, read_fact
 from nara.rules.parameters import parameters
-from nara.rules.rulebook import SCOPE_RELATION, AllOf, AnyMember, AnyOf, Condition, NotOf, Rule, rulebook
+from nara.rules.rulebook import (
+    SCOPE_RELATION,
+    AllOf,
+    AnyMember,
+    AnyOf,
+    Condition,
+    CountMembers,
+    NotOf,
+    Rule,
+    rulebook,
+)
 from nara.rules.situation import Member, Situation
 from nara.rules.truth import Truth, all_of, any_of
 
@@ -162,6 +172,8 @@ def _condition(condition: Condition, context: _Context) -> Outcome:
         inner = _condition(condition.item, context)
         flipped = tuple(Reason(r.condition, not r.holds, r.sentence, r.member) for r in inner.reasons)
         return Outcome(~inner.truth, inner.missing, flipped)
+    if isinstance(condition, CountMembers):
+        return _count_members(condition, context)
     return _any_member(condition, context)
 
 
@@ -196,6 +208,32 @@ def _any_member(condition: AnyMember, context: _Context) -> Outcome:
         inner = _condition(condition.where, _Context(context.situation, member))
         outcomes.append(_tagged(_all([in_scope, inner]), member.id))
     return _any(outcomes) if outcomes else Outcome(Truth.FALSE)
+
+
+def _count_members(condition: CountMembers, context: _Context) -> Outcome:
+    """Kleene count: true once enough members surely meet it, false once too few could."""
+    outcomes = []
+    for member in context.situation.members:
+        in_scope = _in_scope(condition.scope, member, context.situation)
+        if in_scope.truth is Truth.FALSE:
+            continue
+        inner = _condition(condition.where, _Context(context.situation, member))
+        outcomes.append(_tagged(_all([in_scope, inner]), member.id))
+    met = sum(o.truth is Truth.TRUE for o in outcomes)
+    possible = met + sum(o.truth is Truth.UNKNOWN for o in outcomes)
+    reasons = tuple(r for o in outcomes if o.truth is Truth.TRUE for r in o.reasons)
+    summary = Reason(
+        f"count_members {condition.scope} >= {condition.at_least}",
+        met >= condition.at_least,
+        f"조건에 맞는 가구원이 {met}명으로, {condition.at_least}명"
+        + (" 이상입니다." if met >= condition.at_least else "보다 적습니다."),
+    )
+    if met >= condition.at_least:
+        return Outcome(Truth.TRUE, frozenset(), (*reasons, summary))
+    if possible < condition.at_least:
+        return Outcome(Truth.FALSE, frozenset(), (*reasons, summary))
+    missing = frozenset().union(*(o.missing for o in outcomes if o.truth is Truth.UNKNOWN))
+    return Outcome(Truth.UNKNOWN, missing, tuple(r for o in outcomes for r in o.reasons))
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {

@@ -50,6 +50,22 @@ HOUSEHOLD_FACTS = {
     ),
     "household.single_parent": FactSpec("household.single_parent", "한부모·조손 가구", "bool"),
     "household.recently_moved_in": FactSpec("household.recently_moved_in", "신규 전입 가구", "bool"),
+    "household.assets": FactSpec("household.assets", "가구 재산", "KRW"),
+    "household.income_annual": FactSpec("household.income_annual", "가구 연간 총소득", "KRW/year"),
+    "household.crisis": FactSpec("household.crisis", "갑작스러운 위기 사유", "bool"),
+    "household.newlywed": FactSpec("household.newlywed", "혼인 7년 이내 신혼 가구", "bool"),
+    "household.bereaved": FactSpec("household.bereaved", "최근 가족의 사망", "bool"),
+    "household.deceased_pension_years": FactSpec(
+        "household.deceased_pension_years", "돌아가신 분의 국민연금 가입 기간", "years_span"
+    ),
+    "household.child_support_unpaid_months": FactSpec(
+        "household.child_support_unpaid_months", "양육비를 받지 못한 기간", "months"
+    ),
+    "household.medical_expenses_annual": FactSpec(
+        "household.medical_expenses_annual", "1년간 낸 의료비 본인부담금", "KRW/year"
+    ),
+    "household.rent_monthly": FactSpec("household.rent_monthly", "월세", "KRW/month"),
+    "household.rent_deposit": FactSpec("household.rent_deposit", "임차보증금", "KRW"),
 }
 MEMBER_FIELDS = {
     "relation": ("가구주와의 관계", "text"),
@@ -64,6 +80,26 @@ MEMBER_FIELDS = {
     "industry": ("1차 산업 종사", "text"),
     "chronic_illness": ("질병·질환", "bool"),
     "preparing_pregnancy": ("예비부모·난임", "bool"),
+    "disability_kind": ("장애 유형", "text"),
+    "childcare": ("어린이집·유치원 이용", "text"),
+    "health_insurance": ("건강보험 자격", "text"),
+    "insured_days": ("고용보험 가입 기간", "days"),
+    "left_job_involuntarily": ("본인 뜻이 아닌 퇴사", "bool"),
+    "unemployed_months": ("일자리 없이 지낸 기간", "months"),
+    "leave": ("지금 쓰는 휴가·휴직", "text"),
+    "earned_income_annual": ("본인 연간 근로·사업소득", "KRW/year"),
+    "monthly_wage": ("월평균 보수", "KRW/month"),
+    "workplace_employees": ("사업장 상시 근로자 수", "persons"),
+    "business": ("사업 상태", "text"),
+    "dementia": ("치매 진단", "bool"),
+    "geriatric_disease": ("노인성 질병", "bool"),
+    "rare_disease": ("희귀·중증난치질환", "bool"),
+    "activity_support_assessed": ("활동지원 대상 판정", "bool"),
+    "infertility_diagnosed": ("난임 진단", "bool"),
+    "mental_health_referral": ("심리상담 의뢰서·진단서", "bool"),
+    "protected_child": ("보호대상아동", "bool"),
+    "credits_last_term": ("직전 학기 이수 학점", "credits"),
+    "grade_score": ("직전 학기 성적", "score"),
     "age": ("나이", "years"),
     "age_months": ("나이(개월)", "months"),
 }

@@ -30,7 +30,8 @@ def with_unit(value: Any, unit: str) -> str:
         return "예" if value else "아니요"
     if unit.startswith("KRW") and isinstance(value, int | float):
         return won(value)
-    suffix = {"months": "개월", "years": "세", "persons": "명", "order": "째", "ratio": ""}.get(unit, "")
+    suffix = {"months": "개월", "years": "세", "years_span": "년", "persons": "명", "order": "째", "ratio": "",
+              "days": "일", "credits": "학점", "score": "점"}.get(unit, "")  # fmt: skip
     if unit == "ratio" and isinstance(value, float):
         return f"{value:.0%}"
     return f"{value}{suffix}"

@@ -16,7 +16,16 @@ import polars as pl
 
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.parameters import parameters
-from nara.rules.rulebook import SCOPE_RELATION, AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
+from nara.rules.rulebook import (
+    SCOPE_RELATION,
+    AllOf,
+    AnyMember,
+    AnyOf,
+    Condition,
+    CountMembers,
+    NotOf,
+    Rule,
+)
 from nara.rules.situation import MAX_MEMBERS, Situation
 
 HOUSEHOLD = "household_id"
@@ -51,6 +60,17 @@ class Plan:
             return reduce(lambda a, b: a | b, (self.condition(c) for c in condition.items))
         if isinstance(condition, NotOf):
             return ~self.condition(condition.item)
+        if isinstance(condition, CountMembers):
+            met = _in_scope(condition.scope) & self.condition(condition.where)
+            sure = met.fill_null(False).cast(pl.Int32).sum().over(HOUSEHOLD)
+            possible = met.fill_null(True).cast(pl.Int32).sum().over(HOUSEHOLD)
+            return (
+                pl.when(sure >= condition.at_least)
+                .then(True)
+                .when(possible < condition.at_least)
+                .then(False)
+                .otherwise(None)
+            )
         assert isinstance(condition, AnyMember)
         return _kleene_any(_in_scope(condition.scope) & self.condition(condition.where))
 

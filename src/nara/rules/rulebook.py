@@ -43,7 +43,16 @@ class AnyMember:
     where: Condition
 
 
-Condition = Comparison | AllOf | AnyOf | NotOf | AnyMember
+@dataclass(frozen=True)
+class CountMembers:
+    """At least ``at_least`` members of a scope meet ``where`` ("two or more children under 18")."""
+
+    scope: str
+    where: Condition
+    at_least: int
+
+
+Condition = Comparison | AllOf | AnyOf | NotOf | AnyMember | CountMembers
 
 
 @dataclass(frozen=True)
@@ -130,14 +139,23 @@ def _condition(node: Any, file: str) -> Condition:
         if "not" in node:
             return NotOf(_condition(node["not"], file))
         if "any_member" in node:
-            if node["any_member"] not in SCOPES[1:]:
-                raise ExpressionError(
-                    f"any_member는 children, spouse, members 중 하나여야 합니다: {node['any_member']}"
-                )
-            return AnyMember(node["any_member"], _condition(node["where"], file))
+            return AnyMember(_scope(node["any_member"]), _condition(node["where"], file))
+        if "count_members" in node:
+            at_least = node.get("at_least")
+            if not isinstance(at_least, int) or isinstance(at_least, bool) or at_least < 1:
+                raise ExpressionError("count_members에는 1 이상의 정수 at_least가 필요합니다.")
+            return CountMembers(_scope(node["count_members"]), _condition(node["where"], file), at_least)
     except ExpressionError as error:
         raise RuleFileInvalid(f"{file}:{line}: {error}") from error
-    raise RuleFileInvalid(f"{file}:{line}: all, any, not, any_member 중 하나가 필요합니다.")
+    except KeyError as error:
+        raise RuleFileInvalid(f"{file}:{line}: 필수 항목이 없습니다: {error.args[0]}") from error
+    raise RuleFileInvalid(f"{file}:{line}: all, any, not, any_member, count_members 중 하나가 필요합니다.")
+
+
+def _scope(scope: Any) -> str:
+    if scope not in SCOPES[1:]:
+        raise ExpressionError(f"구성원 범위는 children, spouse, members 중 하나여야 합니다: {scope}")
+    return str(scope)
 
 
 def _amount(node: Any, file: str) -> Amount | None:

@@ -64,6 +64,63 @@ class Industry(StrEnum):
     FORESTRY = "forestry"
 
 
+class Childcare(StrEnum):
+    """How a young child is cared for: 어린이집 / 유치원 / 가정양육 (neither)."""
+
+    NONE = "none"
+    DAYCARE = "daycare"
+    KINDERGARTEN = "kindergarten"
+
+
+class Leave(StrEnum):
+    """The leave a worker is on now (휴직·휴가)."""
+
+    NONE = "none"
+    PARENTAL = "parental"  # 육아휴직
+    MATERNITY = "maternity"  # 출산전후휴가 (유산·사산휴가 포함)
+    PATERNITY = "paternity"  # 배우자 출산휴가
+
+
+class DisabilityKind(StrEnum):
+    """The 15 kinds of registered disability (장애인복지법 시행령 별표 1)."""
+
+    PHYSICAL = "physical"  # 지체
+    BRAIN_LESION = "brain_lesion"  # 뇌병변
+    VISUAL = "visual"  # 시각
+    HEARING = "hearing"  # 청각
+    SPEECH = "speech"  # 언어
+    INTELLECTUAL = "intellectual"  # 지적
+    AUTISM = "autism"  # 자폐성
+    MENTAL = "mental"  # 정신
+    KIDNEY = "kidney"  # 신장
+    HEART = "heart"  # 심장
+    RESPIRATORY = "respiratory"  # 호흡기
+    LIVER = "liver"  # 간
+    FACIAL = "facial"  # 안면
+    OSTOMY = "ostomy"  # 장루·요루
+    EPILEPSY = "epilepsy"  # 뇌전증
+
+
+class HealthInsurance(StrEnum):
+    """건강보험 자격: 직장가입자, 지역가입자, 피부양자, 의료급여 수급권자, 없음."""
+
+    EMPLOYEE = "employee"
+    REGIONAL = "regional"
+    DEPENDENT = "dependent"
+    MEDICAL_AID = "medical_aid"
+    NONE = "none"
+
+
+class Business(StrEnum):
+    """The member's own business: 없음, 창업 준비, 운영 중, 폐업 예정, 폐업."""
+
+    NONE = "none"
+    PREPARING = "preparing"
+    OPERATING = "operating"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
 MAX_MEMBERS = 30
 
 
@@ -85,6 +142,26 @@ class Member(BaseModel):
     industry: Industry | None = None
     chronic_illness: bool | None = None  # 질병/질환자
     preparing_pregnancy: bool | None = None  # 예비부모/난임
+    disability_kind: DisabilityKind | None = None
+    childcare: Childcare | None = None
+    health_insurance: HealthInsurance | None = None
+    insured_days: int | None = Field(default=None, ge=0, le=20_000)  # 고용보험 피보험 단위기간(일)
+    left_job_involuntarily: bool | None = None  # 비자발적 이직 (권고사직·계약만료·해고 등)
+    unemployed_months: int | None = Field(default=None, ge=0, le=1_200)  # 일자리 없이 지낸 개월
+    leave: Leave | None = None
+    earned_income_annual: int | None = Field(default=None, ge=0)  # 본인 연간 근로·사업소득(원)
+    monthly_wage: int | None = Field(default=None, ge=0)  # 월평균 보수(원)
+    workplace_employees: int | None = Field(default=None, ge=0)  # 일하거나 운영하는 사업장 상시 근로자 수
+    business: Business | None = None
+    dementia: bool | None = None  # 치매 진단
+    geriatric_disease: bool | None = None  # 노인성 질병 (치매·뇌혈관질환·파킨슨병 등)
+    rare_disease: bool | None = None  # 희귀·중증난치질환
+    activity_support_assessed: bool | None = None  # 종합조사에서 활동지원 대상으로 판정
+    infertility_diagnosed: bool | None = None  # 난임 진단
+    mental_health_referral: bool | None = None  # 심리상담 의뢰서·진단서
+    protected_child: bool | None = None  # 보호대상아동 (시설·가정위탁 등)
+    credits_last_term: int | None = Field(default=None, ge=0, le=40)  # 직전 학기 이수 학점
+    grade_score: float | None = Field(default=None, ge=0, le=100)  # 직전 학기 성적(100점 만점)
 
 
 class Household(BaseModel):
@@ -99,6 +176,16 @@ class Household(BaseModel):
     north_korean_defector: bool | None = None  # 북한이탈주민
     single_parent: bool | None = None  # 한부모가정/조손가정
     recently_moved_in: bool | None = None  # 신규전입
+    assets: int | None = Field(default=None, ge=0)  # 가구 재산 합계(원)
+    income_annual: int | None = Field(default=None, ge=0)  # 가구 연간 총소득(원)
+    crisis: bool | None = None  # 위기 사유 발생 (긴급복지지원법 제2조)
+    newlywed: bool | None = None  # 혼인 7년 이내
+    bereaved: bool | None = None  # 1년 안에 가족이 돌아가심
+    deceased_pension_years: float | None = Field(default=None, ge=0, le=60)  # 돌아가신 분 국민연금 가입(년)
+    child_support_unpaid_months: int | None = Field(default=None, ge=0, le=300)  # 양육비를 못 받은 개월
+    medical_expenses_annual: int | None = Field(default=None, ge=0)  # 1년간 낸 의료비 본인부담금(원)
+    rent_monthly: int | None = Field(default=None, ge=0)  # 월세(원)
+    rent_deposit: int | None = Field(default=None, ge=0)  # 임차보증금(원)
 
     @field_validator("region")
     @classmethod

@@ -12,7 +12,16 @@ import sqlglot
 
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.parameters import parameters
-from nara.rules.rulebook import SCOPE_RELATION, AllOf, AnyMember, AnyOf, Condition, NotOf, Rule
+from nara.rules.rulebook import (
+    SCOPE_RELATION,
+    AllOf,
+    AnyMember,
+    AnyOf,
+    Condition,
+    CountMembers,
+    NotOf,
+    Rule,
+)
 from nara.rules.situation import MAX_MEMBERS
 
 _WINDOW = "OVER (PARTITION BY household_id)"
@@ -71,11 +80,16 @@ class SqlPlan:
             return "(" + " OR ".join(self.condition(c) for c in condition.items) + ")"
         if isinstance(condition, NotOf):
             return f"(NOT {self.condition(condition.item)})"
-        assert isinstance(condition, AnyMember)
+        assert isinstance(condition, AnyMember | CountMembers)
         inner = f"({_in_scope(condition.scope)} AND {self.condition(condition.where)})"
         if "_any_" in inner:
-            raise NotImplementedError("any_member inside any_member")
-        self._aggregates.append(_kleene_any(inner))  # windows cannot nest: computed first, then referenced
+            raise NotImplementedError("a household aggregate inside another")
+        aggregate = (
+            _kleene_any(inner)
+            if isinstance(condition, AnyMember)
+            else _kleene_count(inner, condition.at_least)
+        )
+        self._aggregates.append(aggregate)  # windows cannot nest: computed first, then referenced
         return f"_any_{len(self._aggregates) - 1}"
 
     def comparison(self, comparison: Comparison) -> str:
@@ -150,3 +164,10 @@ def _kleene_any(expr: str) -> str:
         f"(CASE WHEN BOOL_OR(COALESCE({expr}, FALSE)) {_WINDOW} THEN TRUE "
         f"WHEN BOOL_OR({expr} IS NULL) {_WINDOW} THEN NULL ELSE FALSE END)"
     )
+
+
+def _kleene_count(expr: str, at_least: int) -> str:
+    """Over the household: TRUE if at least ``at_least`` rows are TRUE, FALSE if too few could be."""
+    sure = f"SUM(CASE WHEN {expr} THEN 1 ELSE 0 END) {_WINDOW}"
+    possible = f"SUM(CASE WHEN {expr} IS NOT FALSE THEN 1 ELSE 0 END) {_WINDOW}"
+    return f"(CASE WHEN {sure} >= {at_least} THEN TRUE WHEN {possible} < {at_least} THEN FALSE ELSE NULL END)"
