@@ -62,7 +62,7 @@ def test_polars_and_duckdb_give_the_same_pairs(population: Path, tmp_path: Path)
     evaluate_population(population, by_polars, ON, "polars")
     evaluate_population(population, by_duckdb, ON, "duckdb")
     order = ["person_id", "service_id"]
-    columns = ["person_id", "household_id", "service_id"]
+    columns = ["person_id", "household_id", "service_id", "reason"]
     first = pl.read_parquet(by_polars).select(columns).sort(order)
     second = pl.read_parquet(by_duckdb).select(columns).sort(order)
     assert first.height > 0
@@ -77,7 +77,7 @@ def test_spark_gives_the_same_pairs_as_duckdb(population: Path, tmp_path: Path) 
     by_spark, by_duckdb = tmp_path / "spark.parquet", tmp_path / "duckdb.parquet"
     evaluate_population(population, by_spark, ON, "spark")
     evaluate_population(population, by_duckdb, ON, "duckdb")
-    columns, order = ["person_id", "household_id", "service_id"], ["person_id", "service_id"]
+    columns, order = ["person_id", "household_id", "service_id", "reason"], ["person_id", "service_id"]
     first = pl.read_parquet(by_spark).select(columns).sort(order)
     assert first.height > 0
     assert first.equals(pl.read_parquet(by_duckdb).select(columns).sort(order))

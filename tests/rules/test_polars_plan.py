@@ -11,6 +11,8 @@ import pytest
 from tests.factories import random_situation
 
 from nara.rules import Status, evaluate, parse_situation, rulebook
+from nara.rules.evaluate import eligible_members, reason_code_for
+from nara.rules.polars_batch import PERSON, eligible_pairs
 from nara.rules.polars_plan import HOUSEHOLD, Plan, situations_frame
 
 ON = date(2025, 6, 1)
@@ -77,3 +79,27 @@ def test_sql_transpiles_to_spark() -> None:
     spark_sql = SqlPlan(ON).query(rulebook(), dialect="spark")
     assert "PARTITION BY household_id" in spark_sql
     assert "`135200000120`" in spark_sql
+
+
+def test_population_pairs_and_reason_codes_agree_with_the_evaluator() -> None:
+    """The batch's fast path (one group-by for household aggregates, heads and children apart, ages as
+    birth-date cut-offs) gives exactly the evaluator's eligible members and reason codes."""
+    rng = random.Random(23)
+    situations = [
+        parse_situation(with_unknowns(random_situation(rng, ON.isoformat()), rng), today=ON)
+        for _ in range(400)
+    ]
+    frame = situations_frame(situations)
+    found = eligible_pairs(frame, rulebook(), ON)
+    got = {
+        (frame["person_id"][row[PERSON]], row["service_id"], row["reason"])
+        for row in found.iter_rows(named=True)
+    }
+    expected = {
+        (f"H{number}-{member.id}", rule.service_id, reason_code_for(rule, situation, member))
+        for number, situation in enumerate(situations)
+        for rule in rulebook()
+        for member in eligible_members(rule, situation)
+    }
+    assert len(expected) > 100
+    assert got == expected

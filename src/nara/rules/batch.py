@@ -1,7 +1,9 @@
 """`nara eligibility batch`: every person of a population file against every full rule, with Polars.
 
-Output: the eligible (person, service) pairs only — the head of household for rules about the subject,
-each eligible child for per-child rules — never a persons × services matrix.
+Output: the eligible (person, service, reason code) rows only — the head of household for rules about the
+subject, each eligible child for per-child rules — never a persons × services matrix. The reason code
+(``reasons.py``) says which branch of each ``any`` and which amount case decided it; every engine writes the
+same codes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from nara.rules.polars_plan import HOUSEHOLD, Plan
+from nara.rules.polars_batch import PERSON, eligible_pairs
+from nara.rules.polars_plan import HOUSEHOLD
 from nara.rules.rulebook import rulebook
 
 
@@ -28,29 +31,21 @@ ENGINES = ("polars", "duckdb", "spark")
 
 
 def evaluate_population(population: Path, out: Path, on: date, engine: str = "polars") -> BatchReport:
-    """Write the eligible (person_id, household_id, service_id) pairs of ``population`` to ``out``."""
+    """Write the eligible (person_id, household_id, service_id, reason) rows of ``population`` to ``out``."""
     if engine == "duckdb":
         return _with_duckdb(population, out, on)
     if engine == "spark":
         return _with_spark(population, out, on)
     started = time.perf_counter()
-    plan = Plan(on)
-    rules = rulebook()
-    flags = pl.scan_parquet(population).select(
-        pl.col("person_id"),
-        pl.col(HOUSEHOLD),
-        *(plan.member_status(rule).fill_null(False).alias(rule.service_id) for rule in rules),
-    )
-    pairs = (
-        flags.unpivot(index=["person_id", HOUSEHOLD], variable_name="service_id", value_name="eligible")
-        .filter(pl.col("eligible"))
-        .drop("eligible")
-        .collect()
-    )
+    people = pl.read_parquet(population)
+    found = eligible_pairs(people, rulebook(), on)
+    ids = people.select("person_id", HOUSEHOLD)
+    pairs = pl.concat([ids[found[PERSON]], found.drop(PERSON)], how="horizontal")
     out.parent.mkdir(parents=True, exist_ok=True)
     pairs.write_parquet(out, compression="zstd")
-    persons = pl.scan_parquet(population).select(pl.len()).collect().item()
-    return BatchReport(persons=persons, pairs=pairs.height, seconds=round(time.perf_counter() - started, 2))
+    return BatchReport(
+        persons=people.height, pairs=pairs.height, seconds=round(time.perf_counter() - started, 2)
+    )
 
 
 def _with_duckdb(population: Path, out: Path, on: date) -> BatchReport:
@@ -61,7 +56,7 @@ def _with_duckdb(population: Path, out: Path, on: date) -> BatchReport:
     started = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     source = "read_parquet('" + str(population).replace("'", "''") + "')"
-    query = SqlPlan(on).pairs_query(rulebook(), source)
+    query = SqlPlan(on).pairs_query(rulebook(), source, columns=_columns(population))
     target = str(out).replace("'", "''")
     with duckdb.connect() as connection:
         connection.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
@@ -93,10 +88,17 @@ def _with_spark(population: Path, out: Path, on: date) -> BatchReport:
     try:
         people = spark.read.parquet(str(population))
         people.createOrReplaceTempView("people")
-        pairs = spark.sql(SqlPlan(on).pairs_query(rulebook(), "people", dialect="spark")).toArrow()
+        query = SqlPlan(on).pairs_query(rulebook(), "people", dialect="spark", columns=_columns(population))
+        pairs = spark.sql(query).toArrow()
         persons = people.count()
     finally:
         spark.stop()
     out.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pairs, out, compression="zstd")
     return BatchReport(persons=persons, pairs=pairs.num_rows, seconds=round(time.perf_counter() - started, 2))
+
+
+def _columns(population: Path) -> frozenset[str]:
+    import pyarrow.parquet as pq
+
+    return frozenset(pq.read_schema(population).names)

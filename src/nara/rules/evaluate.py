@@ -16,6 +16,7 @@ from nara.rules import korean
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.facts import UNKNOWN, fact_spec, read_fact
 from nara.rules.parameters import parameters
+from nara.rules.reasons import decision_points, reason_code
 from nara.rules.rulebook import (
     SCOPE_RELATION,
     AllOf,
@@ -347,6 +348,28 @@ def _member_amount(rule: Rule, context: _Context) -> _Value | None:
         if applies is Truth.TRUE:
             return _value(case.value, context)
     return _Value(0, frozenset(), korean.won(0))
+
+
+def eligible_members(rule: Rule, situation: Situation) -> list[Member]:
+    """Whom the rule surely holds for: the subject, or each child (spouse, member) of a per-member rule."""
+    return [member for member, outcome in _per_member(rule, situation) if outcome.truth is Truth.TRUE]
+
+
+def reason_code_for(rule: Rule, situation: Situation, member: Member) -> str:
+    """The reason code (``reasons.py``) of an eligible answer for ``member`` (the subject or a child)."""
+    context = _Context(situation, member)
+    branches = []
+    for point in decision_points(rule):
+        taken = next(
+            (
+                number
+                for number, branch in enumerate(point.branches, start=1)
+                if branch is None or _condition(branch, context).truth is Truth.TRUE
+            ),
+            0,
+        )
+        branches.append((point.name, taken))
+    return reason_code(branches)
 
 
 def threshold_value(expr: Expr, situation: Situation, member: Member) -> int:

@@ -8,6 +8,7 @@ exactly as in the per-person evaluator (tests check that both agree).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 from functools import reduce
 from typing import Any
@@ -32,10 +33,19 @@ HOUSEHOLD = "household_id"
 
 
 class Plan:
-    """Compiles rules for one evaluation date."""
+    """Compiles rules for one evaluation date.
 
-    def __init__(self, on: date) -> None:
+    By default household aggregates (``any_member``, ``count_members``) are windows over the household,
+    so a plan's expressions work on any frame of member rows. With ``aggregated=True`` they are instead
+    collected in :attr:`aggregates` (expressions for one ``group_by`` over households, computed once for
+    all rules) and referenced by column name, as the population batch does (``polars_batch.py``).
+    """
+
+    def __init__(self, on: date, *, aggregated: bool = False) -> None:
         self.on = on
+        self.aggregated = aggregated
+        self.aggregates: dict[Condition, pl.Expr] = {}
+        self.ages_used: set[str] = set()  # with aggregated=True: the age columns the batch must compute
 
     def household_status(self, rule: Rule) -> pl.Expr:
         """Per row: the household's answer to ``rule`` (true / false / null = undetermined)."""
@@ -60,21 +70,21 @@ class Plan:
             return reduce(lambda a, b: a | b, (self.condition(c) for c in condition.items))
         if isinstance(condition, NotOf):
             return ~self.condition(condition.item)
-        if isinstance(condition, CountMembers):
-            met = _in_scope(condition.scope) & self.condition(condition.where)
-            sure = met.fill_null(False).cast(pl.Int32).sum().over(HOUSEHOLD)
-            possible = met.fill_null(True).cast(pl.Int32).sum().over(HOUSEHOLD)
-            return (
-                pl.when(sure >= condition.at_least)
-                .then(True)
-                .when(possible < condition.at_least)
-                .then(False)
-                .otherwise(None)
-            )
-        assert isinstance(condition, AnyMember)
-        return _kleene_any(_in_scope(condition.scope) & self.condition(condition.where))
+        assert isinstance(condition, AnyMember | CountMembers)
+        met = _in_scope(condition.scope) & self.condition(condition.where)
+        if isinstance(condition, AnyMember):
+            aggregate = _kleene_any(met, over=not self.aggregated)
+        else:
+            aggregate = _kleene_count(met, condition.at_least, over=not self.aggregated)
+        if not self.aggregated:
+            return aggregate
+        name = self.aggregates.setdefault(condition, aggregate.alias(f"_household_{len(self.aggregates)}"))
+        return pl.col(name.meta.output_name())
 
     def comparison(self, comparison: Comparison) -> pl.Expr:
+        by_birth_date = self._age_as_birth_date(comparison)
+        if by_birth_date is not None:
+            return by_birth_date
         left = self.value(comparison.left)
         if comparison.op == "in":
             assert isinstance(comparison.right, tuple)
@@ -85,6 +95,28 @@ class Plan:
         operations = {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
                       "==": left == right, "!=": left != right}  # fmt: skip
         return operations[comparison.op]
+
+    def _age_as_birth_date(self, comparison: Comparison) -> pl.Expr | None:
+        """``member.age >= 65`` as ``birth_date <= <the date 65 years before>``: one date comparison
+        instead of computing every member's age (same answers as counting full years or months)."""
+        left, right = comparison.left, comparison.right
+        if not (isinstance(left, FactRef) and left.name in ("member.age", "member.age_months")):
+            return None
+        if isinstance(right, Number) and isinstance(right.value, int):
+            threshold: Any = right.value
+        elif isinstance(right, ParamRef) and right.size is None and right.at is None:
+            threshold = parameters()[right.name].at(self.on)
+        else:
+            return None
+        if not isinstance(threshold, int) or comparison.op not in ("<", "<=", ">", ">="):
+            return None
+        months = threshold * 12 if left.name == "member.age" else threshold
+        at_least = {">=": months, ">": months + (12 if left.name == "member.age" else 1)}.get(comparison.op)
+        born = pl.col("birth_date")
+        if at_least is not None:
+            return born <= born_by(self.on, at_least)
+        below = months if comparison.op == "<" else months + (12 if left.name == "member.age" else 1)
+        return born > born_by(self.on, below)
 
     def value(self, expr: Expr) -> pl.Expr:
         if isinstance(expr, Number | Text | Boolean):
@@ -109,16 +141,21 @@ class Plan:
         return column
 
     def _member_fact(self, field: str) -> pl.Expr:
+        if self.aggregated and field in ("age", "age_months"):
+            self.ages_used.add(field)
+            return pl.col(f"_{field}")  # computed once per row by the batch (see age_columns)
+        return self.age_columns().get(field, pl.col(field))
+
+    def age_columns(self) -> dict[str, pl.Expr]:
+        """Age in full years and in full months on the plan's date, from the birth date."""
         born = pl.col("birth_date")
         later_in_year = (born.dt.month() > self.on.month) | (
             (born.dt.month() == self.on.month) & (born.dt.day() > self.on.day)
         )
-        if field == "age":
-            return pl.lit(self.on.year) - born.dt.year().cast(pl.Int32) - later_in_year.cast(pl.Int32)
-        if field == "age_months":
-            months = (pl.lit(self.on.year) - born.dt.year().cast(pl.Int32)) * 12 + self.on.month
-            return months - born.dt.month().cast(pl.Int32) - (born.dt.day() > self.on.day).cast(pl.Int32)
-        return pl.col(field)
+        age = pl.lit(self.on.year) - born.dt.year().cast(pl.Int32) - later_in_year.cast(pl.Int32)
+        months = (pl.lit(self.on.year) - born.dt.year().cast(pl.Int32)) * 12 + self.on.month
+        age_months = months - born.dt.month().cast(pl.Int32) - (born.dt.day() > self.on.day).cast(pl.Int32)
+        return {"age": age, "age_months": age_months}
 
     def parameter(self, expr: ParamRef) -> pl.Expr:
         parameter = parameters()[expr.name]
@@ -139,21 +176,40 @@ class Plan:
         )
 
 
+def born_by(on: date, months: int) -> date:
+    """The last birth date of someone at least ``months`` full months old on ``on`` (12 × years for years).
+
+    >>> born_by(date(2025, 6, 1), 65 * 12), born_by(date(2025, 3, 31), 1), born_by(date(2024, 2, 29), 12)
+    (datetime.date(1960, 6, 1), datetime.date(2025, 2, 28), datetime.date(2023, 2, 28))
+    """
+    month_number = on.year * 12 + on.month - 1 - months
+    year, month = divmod(month_number, 12)
+    return date(year, month + 1, min(on.day, monthrange(year, month + 1)[1]))
+
+
 def _in_scope(scope: str) -> pl.Expr:
     if scope == "members":
         return pl.lit(True)
     return pl.col("relation") == SCOPE_RELATION[scope]
 
 
-def _kleene_any(expr: pl.Expr) -> pl.Expr:
-    """Over the household: true if any row is true, else unknown if any is unknown, else false."""
-    return (
-        pl.when(expr.fill_null(False).any().over(HOUSEHOLD))
-        .then(True)
-        .when(expr.is_null().any().over(HOUSEHOLD))
-        .then(None)
-        .otherwise(False)
-    )
+def _kleene_any(expr: pl.Expr, *, over: bool = True) -> pl.Expr:
+    """Over the household: true if any row is true, else unknown if any is unknown, else false.
+
+    ``over=False`` gives the aggregation for a ``group_by`` over households instead of a window."""
+    surely, maybe = expr.fill_null(False).any(), expr.is_null().any()
+    if over:
+        surely, maybe = surely.over(HOUSEHOLD), maybe.over(HOUSEHOLD)
+    return pl.when(surely).then(True).when(maybe).then(None).otherwise(False)
+
+
+def _kleene_count(expr: pl.Expr, at_least: int, *, over: bool = True) -> pl.Expr:
+    """Over the household: true once ``at_least`` rows are surely true, false once fewer could be."""
+    sure = expr.fill_null(False).cast(pl.Int32).sum()
+    possible = expr.fill_null(True).cast(pl.Int32).sum()
+    if over:
+        sure, possible = sure.over(HOUSEHOLD), possible.over(HOUSEHOLD)
+    return pl.when(sure >= at_least).then(True).when(possible < at_least).then(False).otherwise(None)
 
 
 def _literal(item: Expr) -> Any:

@@ -11,7 +11,9 @@ from datetime import date
 import sqlglot
 
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
+from nara.rules.facts import fact_spec
 from nara.rules.parameters import parameters
+from nara.rules.reasons import ALL_CONDITIONS, decision_points
 from nara.rules.rulebook import (
     SCOPE_RELATION,
     AllOf,
@@ -48,14 +50,24 @@ class SqlPlan:
             return f"(relation = 'self' AND {met})"
         return f"({_in_scope(rule.for_each)} AND {met})"
 
-    def pairs_query(self, rules: tuple[Rule, ...], table: str, dialect: str = "duckdb") -> str:
-        """The eligible (person_id, household_id, service_id) pairs, in ``dialect``."""
+    def pairs_query(
+        self,
+        rules: tuple[Rule, ...],
+        table: str,
+        dialect: str = "duckdb",
+        columns: frozenset[str] | None = None,
+    ) -> str:
+        """The eligible (person_id, household_id, service_id, reason) rows, in ``dialect``.
+
+        ``columns``: the columns ``table`` has; a fact the rules read that it lacks is NULL (unknown)."""
         self._aggregates = []
         selects = " UNION ALL ".join(
-            f"SELECT person_id, household_id, '{rule.service_id}' AS service_id FROM household_facts "
-            f"WHERE {self.member_status(rule)}"
+            f"SELECT person_id, household_id, '{rule.service_id}' AS service_id, {self.reason(rule)} AS reason "
+            f"FROM household_facts WHERE {self.member_status(rule)}"
             for rule in rules
         )
+        if columns is not None:
+            table = _with_missing_facts(table, rules, columns)
         aggregates = "".join(f", {expr} AS _any_{i}" for i, expr in enumerate(self._aggregates))
         sql = f"WITH household_facts AS (SELECT *{aggregates} FROM {table}) {selects}"
         return sql if dialect == "duckdb" else sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
@@ -70,6 +82,17 @@ class SqlPlan:
             f"SELECT household_id, person_id, {columns} FROM household_facts"
         )
         return sql if dialect == "duckdb" else sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+    def reason(self, rule: Rule) -> str:
+        """The reason code of an eligible row, as ``reasons.reason_code`` writes it."""
+        parts = []
+        for point in decision_points(rule):
+            whens = " ".join(
+                f"WHEN {'TRUE' if branch is None else self.condition(branch)} THEN '{point.name}={number}'"
+                for number, branch in enumerate(point.branches, start=1)
+            )
+            parts.append(f"(CASE {whens} ELSE '{point.name}=0' END)")
+        return f"CONCAT_WS(',', {', '.join(parts)})" if parts else f"'{ALL_CONDITIONS}'"
 
     def condition(self, condition: Condition) -> str:
         if isinstance(condition, Comparison):
@@ -152,6 +175,26 @@ class SqlPlan:
             f"WHEN {size} THEN {parameter.at(self.on, size)!r}" for size in range(1, MAX_MEMBERS + 1)
         )
         return f"(CASE household_size {cases} END)"
+
+
+_SQL_TYPES = {"bool": "BOOLEAN", "date": "DATE", "text": "VARCHAR", "code": "VARCHAR", "score": "DOUBLE",
+              "years_span": "DOUBLE"}  # fmt: skip
+
+
+def _with_missing_facts(table: str, rules: tuple[Rule, ...], columns: frozenset[str]) -> str:
+    """``table`` with a typed NULL column for every fact the rules read that it does not hold."""
+    from nara.rules.polars_batch import fact_columns
+
+    missing = [name for name in fact_columns(rules) if name not in columns]
+    if not missing:
+        return table
+    nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES.get(_unit(name), 'BIGINT')}) AS {name}" for name in missing)
+    return f"(SELECT *, {nulls} FROM {table})"
+
+
+def _unit(column: str) -> str:
+    spec = fact_spec(f"household.{column}") or fact_spec(f"member.{column}")
+    return spec.unit if spec else ""
 
 
 def _in_scope(scope: str) -> str:
