@@ -97,3 +97,27 @@ def test_population_generate_check_and_batch(tmp_path: Path) -> None:
         app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs), "--engine", "hadoop"]
     )
     assert refused.exit_code == 2
+
+
+def test_evaluate_with_screening_adds_the_catalogs_possible_services(
+    fresh_database: Path, tmp_path: Path
+) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    dump = tmp_path / "rows.json"
+    adults = {"JA0110": 20, "JA0111": 99}
+    dump.write_text(json.dumps([make_gov24_row(id="S-ADULT", condition=adults)], ensure_ascii=False))
+    assert runner.invoke(app, ["catalog", "import-gov24", str(dump)]).exit_code == 0
+    situation = tmp_path / "me.yaml"
+    situation.write_text(
+        "on: 2025-06-01\nsubject: me\nmembers: [{id: me, relation: self, birth_date: 1980-01-01}]\n"
+    )
+    shown = runner.invoke(app, ["eligibility", "evaluate", "--situation", str(situation), "--screening"])
+    assert shown.exit_code == 0, shown.output
+    results = json.loads(shown.output)["results"]
+    screened = [r for r in results if r["rule_kind"] == "screening"]
+    assert [(r["service_id"], r["status"]) for r in screened] == [("S-ADULT", "eligible")]
+    assert {r["rule_kind"] for r in results} == {"full", "screening"}
+    text = runner.invoke(
+        app, ["eligibility", "evaluate", "--situation", str(situation), "--screening", "--format", "text"]
+    )
+    assert "받을 가능성이 있어요" in text.output

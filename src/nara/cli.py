@@ -163,12 +163,29 @@ def eligibility_evaluate(
     situation: Path = typer.Option(..., exists=True, dir_okay=False, help="상황 파일 (YAML 또는 JSON)"),
     on: str | None = typer.Option(None, help="평가일 YYYY-MM-DD (기본: 파일의 on, 없으면 오늘)"),
     output: str = typer.Option("json", "--format", help="json 또는 text"),
+    screening: bool = typer.Option(
+        False,
+        "--screening",
+        help="전국 공공서비스 지원조건(가능성)도 함께 평가 — 정부24 목록을 가져온 데이터베이스 필요",
+    ),
 ) -> None:
-    """Evaluate every rule for a situation."""
-    from nara.rules import evaluate, evaluation_json, evaluation_text
+    """Evaluate every rule for a situation (full rules; with --screening also the catalog's screening rules)."""
+    from nara.rules import Status, evaluate, evaluation_json, evaluation_text
 
     parsed = _read_situation(situation, on)
     results = evaluate(parsed)
+    if screening:
+        from nara.web.state import screening_book
+
+        with _sessions()() as session:
+            book = screening_book(session)
+        if book.size == 0:
+            typer.echo(
+                "데이터베이스에 지원조건이 있는 서비스가 없습니다: 먼저 nara catalog import-gov24를 실행하세요.",
+                err=True,
+            )
+        screened = book.screen(parsed)
+        results += screened.results([Status.ELIGIBLE]) + screened.results([Status.UNDETERMINED])
     if output == "text":
         typer.echo(evaluation_text(parsed, results))
     else:

@@ -79,7 +79,10 @@ def screening_public(screening: Screening, limit: int) -> ScreeningPublic:
 def evaluation_text(situation: Situation, results: list[EligibilityResult]) -> str:
     lines = [f"{situation.on.isoformat()} 기준, {situation.subject}님"]
     for result in results:
-        head = f"- {result.name}: {_STATUS[result.status.value]}"
+        status = _STATUS[result.status.value]
+        if result.rule_kind == "screening" and result.status.value == "eligible":
+            status = "받을 가능성이 있어요 (지원조건만 본 것이라 결정은 아니에요)"
+        head = f"- {result.name}: {status}"
         if result.amount:
             head += f" ({_PERIOD[result.amount.period]} {korean.won(result.amount.value)})"
         lines.append(head)

@@ -47,7 +47,7 @@ class CatalogSearch:
                     version = catalog.catalog_version(session)
                     if self._index is None or version != self._version:
                         self._index = catalog.build_search_index(session)
-                        self._screening = _screening_book(session)
+                        self._screening = screening_book(session)
                         self._version = version
             finally:
                 self._checked_at = time.monotonic()
@@ -60,7 +60,8 @@ class CatalogSearch:
         return self._screening
 
 
-def _screening_book(session: Session) -> rules.ScreeningBook:
+def screening_book(session: Session) -> rules.ScreeningBook:
+    """Screening rules from the catalog's imported support conditions (services without a full rule)."""
     full = {rule.service_id for rule in rules.rulebook()}
     sources = [  # most viewed first: screening results keep this order
         rules.ScreeningSource(service_id, name, conditions)
