@@ -1,10 +1,20 @@
 """YAML scenarios for the rules (``scenarios/<service id>.yaml``), in the spirit of OpenFisca's tests.
 
     - name: 만 8세 생일 전날까지 받아요
-      on: 2025-03-15
-      situation: {subject: me, members: [...], household: {...}}
+      on: 2025-03-15                     # or `period:` as in OpenFisca
+      situation: {subject: me, members: [...], household: {...}}   # or `input:`
       expect: {status: eligible, amount: 100000, period: month}
-      # optional: missing: [members.kid.birth_date], reasons_include: ["..."]
+      # optional in expect: missing: [members.kid.birth_date], reasons_include: ["..."]
+
+Beyond OpenFisca's period / input / output, a scenario may say:
+
+- ``unknown: [household.income_recognised_monthly, members.kid.birth_date]`` — facts taken out of the
+  situation before evaluating (a partial situation written next to the full one);
+- ``expect_status: undetermined`` (the same as ``expect.status``);
+- ``expect_reasons: ["member.age >= basic_pension.age"]`` — the conditions (as written in the rule file)
+  that decided the answer, each must be among the result's reasons;
+- ``max_questions: 2`` — from the partial situation, the greedy next question (over this service alone),
+  answered from the full situation, settles the service in at most this many questions.
 
 A scenario's service is its file's name unless ``expect.service`` says otherwise.
 """
@@ -12,6 +22,7 @@ A scenario's service is its file's name unless ``expect.service`` says otherwise
 from __future__ import annotations
 
 import copy
+import dataclasses
 import operator
 from dataclasses import dataclass
 from datetime import date
@@ -21,9 +32,10 @@ from typing import Any
 
 import yaml
 
-from nara.rules.evaluate import EligibilityResult, evaluate_rule, threshold_value
-from nara.rules.expressions import Comparison, FactRef
-from nara.rules.rulebook import AllOf, Rule, rulebook
+from nara.rules.evaluate import EligibilityResult, Status, evaluate_rule, threshold_value
+from nara.rules.expressions import Comparison, FactRef, Number
+from nara.rules.questions import next_question
+from nara.rules.rulebook import AllOf, AnyOf, Condition, NotOf, Rule, rulebook
 from nara.rules.situation import Member, Situation, parse_situation
 
 
@@ -35,6 +47,7 @@ class Scenario:
     on: date
     situation: dict[str, Any]
     expect: dict[str, Any]
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,22 +65,27 @@ def scenarios() -> tuple[Scenario, ...]:
         if not entry.name.endswith(".yaml"):
             continue
         for item in yaml.safe_load(entry.read_text("utf-8")) or []:
-            expect = item["expect"]
+            expect = dict(item.get("expect") or {})
+            for key in ("expect_status", "expect_reasons", "max_questions"):
+                if key in item:
+                    expect[key.removeprefix("expect_")] = item[key]
             found.append(
                 Scenario(
                     file=f"scenarios/{entry.name}",
                     name=item["name"],
                     service_id=str(expect.get("service", entry.name.removesuffix(".yaml"))),
                     on=_on(item),
-                    situation=item["situation"],
+                    situation=item.get("situation", item.get("input")),
                     expect=expect,
+                    unknown=tuple(item.get("unknown", ())),
                 )
             )
     return tuple(found)
 
 
 def _on(item: dict[Any, Any]) -> date:
-    value = item["on"] if "on" in item else item[True]  # YAML 1.1 reads the key `on:` as true
+    # YAML 1.1 reads the key `on:` as true; OpenFisca calls it `period:`
+    value = item["on"] if "on" in item else item[True] if True in item else item["period"]
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
@@ -76,9 +94,66 @@ def run(scenario: Scenario, rules: dict[str, Rule]) -> ScenarioFailure | None:
     rule = rules.get(scenario.service_id)
     if rule is None:
         return ScenarioFailure(scenario, [f"규칙이 없는 서비스입니다: {scenario.service_id}"])
-    situation = parse_situation({**scenario.situation, "on": scenario.on}, today=scenario.on)
+    if "status" not in scenario.expect:
+        return ScenarioFailure(scenario, ["expect.status(또는 expect_status)가 없습니다."])
+    full = parse_situation({**scenario.situation, "on": scenario.on}, today=scenario.on)
+    try:
+        situation = _without(full, scenario.unknown)
+    except KeyError as error:
+        return ScenarioFailure(scenario, [f"unknown: 상황에 없는 사실입니다: {error.args[0]}"])
     problems = _compare(evaluate_rule(rule, situation), scenario.expect)
+    if "max_questions" in scenario.expect:
+        asked = questions_to_settle(rule, situation, full)
+        if asked is None or asked > scenario.expect["max_questions"]:
+            problems.append(
+                f"max_questions: expected at most {scenario.expect['max_questions']}, took {asked}"
+            )
     return ScenarioFailure(scenario, problems) if problems else None
+
+
+def _without(situation: Situation, facts: tuple[str, ...]) -> Situation:
+    """The situation with ``facts`` (``household.x``, ``members.<id>.x``) made unknown."""
+    if not facts:
+        return situation
+    document = situation.model_dump(mode="json", exclude_none=True)
+    for fact in facts:
+        if fact.startswith("household."):
+            del document.setdefault("household", {})[fact.removeprefix("household.")]
+            continue
+        _, member_id, field = fact.split(".", 2)
+        member = next((m for m in document["members"] if m["id"] == member_id), None)
+        if member is None or field not in member:
+            raise KeyError(fact)
+        del member[field]
+    return parse_situation(document, today=situation.on)
+
+
+def questions_to_settle(rule: Rule, partial: Situation, full: Situation) -> int | None:
+    """Greedy next questions (over this rule alone), answered from ``full``, until the rule is decided;
+    None if it never is."""
+    known, asked = partial, frozenset[str]()
+    while True:
+        result = evaluate_rule(rule, known)
+        if result.status is not Status.UNDETERMINED:
+            return len(asked)
+        question = next_question([result], asked)
+        if question is None:
+            return None
+        asked |= {question.fact}
+        known = _with_fact(known, full, question.fact)
+
+
+def _with_fact(known: Situation, full: Situation, fact: str) -> Situation:
+    document = known.model_dump(mode="json", exclude_none=True)
+    source = full.model_dump(mode="json", exclude_none=True)
+    if fact.startswith("household."):
+        field = fact.removeprefix("household.")
+        document.setdefault("household", {})[field] = source.get("household", {}).get(field)
+    else:
+        _, member_id, field = fact.split(".", 2)
+        target = next(m for m in document["members"] if m["id"] == member_id)
+        target[field] = next(m for m in source["members"] if m["id"] == member_id).get(field)
+    return parse_situation(document, today=known.on)
 
 
 def run_all() -> tuple[int, list[ScenarioFailure]]:
@@ -100,12 +175,16 @@ _ORDERINGS = ("<", "<=", ">", ">=")
 
 
 def boundary_scenarios(base: Scenario, rule: Rule) -> list[Scenario]:
-    """For an eligible base scenario, one scenario at t − 1, t and t + 1 around every threshold of the
-    rule's top-level conditions on income or age; the expected status follows the rule's own operator."""
+    """For an eligible base scenario, one scenario at t − 1, t and t + 1 around every threshold on income
+    or age in the rule's conditions (also inside ``any`` and ``not``, not inside household aggregates).
+
+    The expected status follows the rule's own operator: it is the status of the rule with that one
+    comparison replaced by the truth the operator gives at the generated value (so a threshold inside an
+    ``any`` matters only when its branch decides)."""
     situation = parse_situation({**base.situation, "on": base.on}, today=base.on)
     member = _member_in_scope(rule, situation)
     generated: list[Scenario] = []
-    for comparison in _top_level_comparisons(rule):
+    for comparison in _comparisons(rule.when):
         left = comparison.left
         if (
             not isinstance(left, FactRef)
@@ -119,25 +198,49 @@ def boundary_scenarios(base: Scenario, rule: Rule) -> list[Scenario]:
             if value < 0:
                 continue
             holds = _ORDER[comparison.op](value, threshold)
+            changed = _with_value(base.situation, left.name, value, member.id, base.on)
+            forced = replace_condition(rule, comparison, holds)
+            expected = evaluate_rule(forced, parse_situation({**changed, "on": base.on}, today=base.on))
             generated.append(
                 Scenario(
                     file=base.file,
                     name=f"{base.name} — 생성된 경계: {left.name} = {value} (기준 {threshold})",
                     service_id=base.service_id,
                     on=base.on,
-                    situation=_with_value(base.situation, left.name, value, member.id, base.on),
-                    expect={"status": "eligible" if holds else "ineligible"},
+                    situation=changed,
+                    expect={"status": expected.status.value},
                 )
             )
     return generated
 
 
-def _top_level_comparisons(rule: Rule) -> list[Comparison]:
-    if isinstance(rule.when, Comparison):
-        return [rule.when]
-    if isinstance(rule.when, AllOf):
-        return [item for item in rule.when.items if isinstance(item, Comparison)]
+def _comparisons(condition: Condition) -> list[Comparison]:
+    """The comparisons of a condition tree, not those inside household aggregates (per member)."""
+    if isinstance(condition, Comparison):
+        return [condition]
+    if isinstance(condition, AllOf | AnyOf):
+        return [found for item in condition.items for found in _comparisons(item)]
+    if isinstance(condition, NotOf):
+        return _comparisons(condition.item)
     return []
+
+
+def replace_condition(rule: Rule, target: Comparison, holds: bool) -> Rule:
+    """The rule with ``target`` (that very object) replaced by a condition that is always ``holds``."""
+    constant = Comparison("==", Number(1), Number(1 if holds else 0), "참" if holds else "거짓")
+
+    def swap(condition: Condition) -> Condition:
+        if condition is target:
+            return constant
+        if isinstance(condition, AllOf):
+            return AllOf(tuple(swap(item) for item in condition.items))
+        if isinstance(condition, AnyOf):
+            return AnyOf(tuple(swap(item) for item in condition.items))
+        if isinstance(condition, NotOf):
+            return NotOf(swap(condition.item))
+        return condition
+
+    return dataclasses.replace(rule, when=swap(rule.when))
 
 
 def _member_in_scope(rule: Rule, situation: Situation) -> Member:
@@ -184,6 +287,12 @@ def _compare(result: EligibilityResult, expect: dict[str, Any]) -> list[str]:
         problems.append(f"period: expected {expect['period']}")
     if "missing" in expect and sorted(expect["missing"]) != result.missing_facts:
         problems.append(f"missing: expected {sorted(expect['missing'])}, got {result.missing_facts}")
+    decided_by = {reason.condition for reason in result.reasons}
+    for condition in expect.get("reasons", []):
+        if condition not in decided_by:
+            problems.append(
+                f"expect_reasons: {condition!r} did not decide it; decided by {sorted(decided_by)}"
+            )
     for fragment in expect.get("reasons_include", []):
         if not any(fragment in sentence for sentence in result.explanation):
             problems.append(f"explanation lacks {fragment!r}: {result.explanation}")
