@@ -45,3 +45,27 @@ def test_boundaries_are_generated_from_the_rules_own_thresholds() -> None:
     )
     ages = boundary_scenarios(allowance, rules["135200000120"])
     assert [g.expect["status"] for g in ages] == ["eligible", "ineligible", "ineligible"]  # 95, 96, 97 months
+
+
+def test_boundaries_inside_any_branches_follow_the_branch_that_decides() -> None:
+    from nara.rules.scenarios import boundary_scenarios
+
+    rules = {rule.service_id: rule for rule in rulebook()}
+    base = next(s for s in scenarios() if s.service_id == "SSE000000170" and s.expect.get("boundary_base"))
+    generated = boundary_scenarios(base, rules["SSE000000170"])
+    single = [g for g in generated if "= 227" in g.name or "= 228" in g.name]
+    assert [g.expect["status"] for g in single][:3] == ["eligible", "eligible", "ineligible"]  # 단독 228만 원
+    couple = [g for g in generated if "(기준 3648000)" in g.name]  # a single household: that branch never decides
+    assert [g.expect["status"] for g in couple] == ["ineligible", "ineligible", "ineligible"]
+
+
+def test_unknown_facts_and_max_questions_are_checked() -> None:
+    scenario = next(s for s in scenarios() if s.unknown and "max_questions" in s.expect)
+    rules = {rule.service_id: rule for rule in rulebook()}
+    assert run(scenario, rules) is None
+    too_few = dataclasses.replace(scenario, expect={**scenario.expect, "max_questions": 0})
+    failure = run(too_few, rules)
+    assert failure is not None and failure.problems[0].startswith("max_questions")
+    wrong_reason = dataclasses.replace(scenario, expect={**scenario.expect, "reasons": ["member.age >= 1"]})
+    failure = run(wrong_reason, rules)
+    assert failure is not None and "expect_reasons" in failure.problems[0]
