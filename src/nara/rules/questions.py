@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nara.rules.evaluate import EligibilityResult, Status
+from nara.rules.rulebook import rulebook
 
 _HOUSEHOLD_QUESTIONS = {
     "household.income_recognised_monthly": "가구의 한 달 소득인정액(소득과 재산을 소득으로 환산한 금액)은 얼마인가요?",
@@ -72,17 +74,25 @@ class NextQuestion:
 def next_question(
     results: list[EligibilityResult], asked: frozenset[str] = frozenset()
 ) -> NextQuestion | None:
-    """The missing fact shared by the most undetermined services (None when everything is decided or
-    every missing fact was already asked and left unanswered)."""
+    """The missing fact that could settle the most undetermined services, weighted by what they are worth
+    (a service that pays money counts twice); None when everything is decided or every missing fact was
+    already asked and left unanswered. Ties go to the fact named first alphabetically (stable answers)."""
+    weights = _cash_weights()
     counts: Counter[str] = Counter()
     for result in results:
         if result.status is Status.UNDETERMINED:
-            counts.update(fact for fact in result.missing_facts if fact not in asked)
+            weight = weights.get(result.service_id, 1)
+            counts.update({fact: weight for fact in result.missing_facts if fact not in asked})
     if not counts:
         return None
     fact = min(counts, key=lambda f: (-counts[f], f))
     settles = [r.service_id for r in results if fact in r.missing_facts]
     return NextQuestion(fact=fact, question=question_for(fact), settles=settles)
+
+
+@lru_cache(maxsize=1)
+def _cash_weights() -> dict[str, int]:
+    return {rule.service_id: 2 if rule.amount is not None else 1 for rule in rulebook()}
 
 
 def question_for(fact: str) -> str:
