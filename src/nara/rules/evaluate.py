@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import Any
 
 from nara.rules import korean
@@ -48,12 +49,18 @@ _CONCLUSION = {
 
 @dataclass(frozen=True)
 class Reason:
-    """One condition that decided the answer, with the actual values."""
+    """One condition that decided the answer, with the actual values.
+
+    The Korean sentence is written only when read: most reasons of most answers are never shown."""
 
     condition: str
     holds: bool
-    sentence: str
+    render: Callable[[], str] = field(repr=False, compare=False)
     member: str | None = None
+
+    @cached_property
+    def sentence(self) -> str:
+        return self.render()
 
 
 @dataclass(frozen=True)
@@ -78,17 +85,24 @@ class EligibilityResult:
     status: Status
     amount: AmountResult | None
     missing_facts: list[str]
-    explanation: list[str]
     reasons: list[Reason]
     legal_basis: list[str]
     rule_kind: str = "full"
+    notes: tuple[str, ...] = ()  # a written explanation (screening), instead of the reasons' sentences
+
+    @cached_property
+    def explanation(self) -> list[str]:
+        """The decisive conditions as plain Korean sentences, then the conclusion."""
+        if self.notes:
+            return list(self.notes)
+        return [_sentence(r) for r in self.reasons] + [_CONCLUSION[self.status]]
 
 
 @dataclass(frozen=True)
 class _Value:
     value: Any
     missing: frozenset[str]
-    shown: str
+    show: Callable[[], str]  # the value as a citizen reads it, written only when needed
 
 
 @dataclass(frozen=True)
@@ -124,7 +138,6 @@ def evaluate_rule(rule: Rule, situation: Situation) -> EligibilityResult:
         status=status,
         amount=amount if status is Status.ELIGIBLE else None,
         missing_facts=sorted(missing),
-        explanation=[_sentence(r) for r in reasons] + [_CONCLUSION[status]],
         reasons=reasons,
         legal_basis=list(rule.legal_basis),
     )
@@ -148,7 +161,7 @@ def _per_member(rule: Rule, situation: Situation) -> list[tuple[Member, Outcome]
 
 
 def _tagged(outcome: Outcome, member_id: str) -> Outcome:
-    reasons = tuple(Reason(r.condition, r.holds, r.sentence, member_id) for r in outcome.reasons)
+    reasons = tuple(Reason(r.condition, r.holds, r.render, member_id) for r in outcome.reasons)
     return Outcome(outcome.truth, outcome.missing, reasons)
 
 
@@ -171,7 +184,7 @@ def _condition(condition: Condition, context: _Context) -> Outcome:
         return _any([_condition(item, context) for item in condition.items])
     if isinstance(condition, NotOf):
         inner = _condition(condition.item, context)
-        flipped = tuple(Reason(r.condition, not r.holds, r.sentence, r.member) for r in inner.reasons)
+        flipped = tuple(Reason(r.condition, not r.holds, r.render, r.member) for r in inner.reasons)
         return Outcome(~inner.truth, inner.missing, flipped)
     if isinstance(condition, CountMembers):
         return _count_members(condition, context)
@@ -226,8 +239,10 @@ def _count_members(condition: CountMembers, context: _Context) -> Outcome:
     summary = Reason(
         f"count_members {condition.scope} >= {condition.at_least}",
         met >= condition.at_least,
-        f"조건에 맞는 가구원이 {met}명으로, {condition.at_least}명"
-        + (" 이상입니다." if met >= condition.at_least else "보다 적습니다."),
+        lambda: (
+            f"조건에 맞는 가구원이 {met}명으로, {condition.at_least}명"
+            + (" 이상입니다." if met >= condition.at_least else "보다 적습니다.")
+        ),
     )
     if met >= condition.at_least:
         return Outcome(Truth.TRUE, frozenset(), (*reasons, summary))
@@ -247,6 +262,9 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+_NO_MISSING: frozenset[str] = frozenset()
+
+
 def _comparison(comparison: Comparison, context: _Context) -> Outcome:
     rights = comparison.right if isinstance(comparison.right, tuple) else (comparison.right,)
     left = _value(comparison.left, context, _unit_of(rights[0]))
@@ -256,14 +274,17 @@ def _comparison(comparison: Comparison, context: _Context) -> Outcome:
         return Outcome(Truth.UNKNOWN, missing)
     if comparison.op == "in":
         holds = left.value in [r.value for r in right_values]
-        right_shown = "·".join(r.shown for r in right_values)
     else:
         holds = _COMPARE[comparison.op](left.value, right_values[0].value)
-        right_shown = right_values[0].shown
-    sentence = korean.comparison_sentence(left.shown, comparison.op, right_shown, holds)
-    return Outcome(Truth.of(holds), frozenset(), (Reason(comparison.source, holds, sentence),))
+
+    def render() -> str:
+        right_shown = "·".join(r.show() for r in right_values)
+        return korean.comparison_sentence(left.show(), comparison.op, right_shown, holds)
+
+    return Outcome(Truth.of(holds), _NO_MISSING, (Reason(comparison.source, holds, render),))
 
 
+@lru_cache(maxsize=4096)
 def _unit_of(expr: Expr) -> str:
     """The unit a number compared with ``expr`` is in (a fact's or a parameter's)."""
     if isinstance(expr, FactRef):
@@ -275,17 +296,17 @@ def _unit_of(expr: Expr) -> str:
 
 
 def _value(expr: Expr, context: _Context, unit: str = "") -> _Value:
-    if isinstance(expr, Number | Boolean):
-        return _Value(expr.value, frozenset(), korean.with_unit(expr.value, unit))
-    if isinstance(expr, Text):
-        return _Value(expr.value, frozenset(), f"'{expr.value}'")
     if isinstance(expr, FactRef):
         value, where = read_fact(expr.name, context.situation, context.member)
         spec = fact_spec(expr.name)
         assert spec is not None
         if value is UNKNOWN:
-            return _Value(UNKNOWN, frozenset({where}), spec.label)
-        return _Value(value, frozenset(), f"{spec.label} {korean.with_unit(value, spec.unit)}")
+            return _Value(UNKNOWN, frozenset({where}), lambda: spec.label)
+        return _Value(value, _NO_MISSING, lambda: f"{spec.label} {korean.with_unit(value, spec.unit)}")
+    if isinstance(expr, Number | Boolean):
+        return _Value(expr.value, _NO_MISSING, lambda: korean.with_unit(expr.value, unit))
+    if isinstance(expr, Text):
+        return _Value(expr.value, _NO_MISSING, lambda: f"'{expr.value}'")
     if isinstance(expr, ParamRef):
         return _parameter(expr, context)
     return _arithmetic(expr, context)
@@ -295,17 +316,21 @@ def _parameter(expr: ParamRef, context: _Context) -> _Value:
     parameter = parameters()[expr.name]
     size: _Value | None = _value(expr.size, context) if expr.size else None
     when: _Value | None = _value(expr.at, context) if expr.at else None
-    missing = (size.missing if size else frozenset()) | (when.missing if when else frozenset())
+    missing = (size.missing if size else _NO_MISSING) | (when.missing if when else _NO_MISSING)
     if missing:
-        return _Value(UNKNOWN, missing, parameter.label)
+        return _Value(UNKNOWN, missing, lambda: parameter.label)
     value = parameter.at(when.value if when else context.situation.on, int(size.value) if size else None)
     if value is None:
         raise LookupError(f"{expr.name}: {context.situation.on}에 적용할 값이 없습니다.")
-    short = parameter.label.split(" (")[0].split(" — ")[
-        0
-    ]  # "생계급여 선정기준 (가구원수별 …)" → "생계급여 선정기준"
-    label = f"{short}({size.value}인 가구)" if size else short
-    return _Value(value, frozenset(), f"{label} {korean.with_unit(value, parameter.unit)}")
+
+    def show() -> str:
+        short = parameter.label.split(" (")[0].split(" — ")[
+            0
+        ]  # "생계급여 선정기준 (…)" → "생계급여 선정기준"
+        label = f"{short}({size.value}인 가구)" if size else short
+        return f"{label} {korean.with_unit(value, parameter.unit)}"
+
+    return _Value(value, _NO_MISSING, show)
 
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
@@ -320,9 +345,9 @@ def _arithmetic(expr: Arithmetic, context: _Context) -> _Value:
     left, right = _value(expr.left, context), _value(expr.right, context)
     missing = left.missing | right.missing
     if missing:
-        return _Value(UNKNOWN, missing, "")
+        return _Value(UNKNOWN, missing, lambda: "")
     value = _ARITHMETIC[expr.op](left.value, right.value)
-    return _Value(value, frozenset(), f"({left.shown} {expr.op} {right.shown})")
+    return _Value(value, _NO_MISSING, lambda: f"({left.show()} {expr.op} {right.show()})")
 
 
 def _amount(rule: Rule, situation: Situation, eligible: list[Member]) -> AmountResult | None:
@@ -333,7 +358,7 @@ def _amount(rule: Rule, situation: Situation, eligible: list[Member]) -> AmountR
     if len(values) < len(found):
         return None
     total = sum(max(int(v.value), 0) for v in values)
-    each = "; ".join(v.shown for v in values)
+    each = "; ".join(v.show() for v in values)
     computation = each if len(values) == 1 else f"{each} — {len(values)}명 합계 {korean.won(total)}"
     return AmountResult(value=total, period=rule.amount.period, computation=computation)
 
@@ -347,7 +372,7 @@ def _member_amount(rule: Rule, context: _Context) -> _Value | None:
             return None
         if applies is Truth.TRUE:
             return _value(case.value, context)
-    return _Value(0, frozenset(), korean.won(0))
+    return _Value(0, _NO_MISSING, lambda: korean.won(0))
 
 
 def eligible_members(rule: Rule, situation: Situation) -> list[Member]:

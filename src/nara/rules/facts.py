@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from nara.rules.situation import Member, Situation
@@ -106,6 +107,7 @@ MEMBER_FIELDS = {
 _DERIVED_FROM = {"age": "birth_date", "age_months": "birth_date"}
 
 
+@lru_cache(maxsize=1024)
 def fact_spec(name: str) -> FactSpec | None:
     """The fact called ``name`` (``household.*``, ``member.*`` for the member in scope, ``subject.*``)."""
     if name in HOUSEHOLD_FACTS:

@@ -2,23 +2,28 @@
 
 A citizen first lists who lives in the household (ids only). The greedy interview then asks one fact at a
 time, the one that could settle the most undetermined services, until every service is decided or only
-unanswerable facts remain. The static form asks every fact any rule could need for that household.
+unanswerable facts remain. The static form asks every fact the rulebook reads, of every member (as a paper
+form does); ``revealed_questions`` is a stricter yardstick: the facts a form would ask if it showed each
+question only once an earlier answer made it relevant.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from nara.rules.evaluate import EligibilityResult, Status, evaluate
 from nara.rules.questions import next_question
+from nara.rules.rulebook import fact_names, rulebook
 from nara.rules.situation import Situation, parse_situation
 
 
 @dataclass(frozen=True)
 class Interview:
     questions: int  # greedy next-question
-    static_questions: int  # every fact the rules could need
+    static_questions: int  # every fact the rulebook reads, for every member
+    revealed_questions: int  # every fact that became relevant as earlier facts were given
     sound: bool  # the interview ends with exactly the answers full information gives
 
 
@@ -31,7 +36,9 @@ def interview(full: Situation) -> Interview:
         results = evaluate(_partial(full, known))
         question = next_question(results, frozenset(asked))
         if question is None:
-            return Interview(len(asked), _static_form_size(full), _decisions(results) == truth)
+            return Interview(
+                len(asked), static_form_size(full), _revealed_form_size(full), _decisions(results) == truth
+            )
         asked.add(question.fact)
         value = _fact(full, question.fact)
         if value is not None:
@@ -42,7 +49,30 @@ def _decisions(results: list[EligibilityResult]) -> dict[str, Status]:
     return {r.service_id: r.status for r in results}
 
 
-def _static_form_size(full: Situation) -> int:
+def static_form_size(situation: Situation) -> int:
+    """A paper form's questions: every household fact the rulebook reads, and every member fact it reads
+    asked of each member (an age is asked as the birth date; the household size is the member list)."""
+    household, member = read_facts()
+    return len(household) + len(member) * len(situation.members)
+
+
+@lru_cache(maxsize=1)
+def read_facts() -> tuple[frozenset[str], frozenset[str]]:
+    """The household facts and the member fields the rulebook reads."""
+    household: set[str] = set()
+    member: set[str] = set()
+    for rule in rulebook():
+        for name in fact_names(rule):
+            owner, _, field = name.partition(".")
+            if owner == "household":
+                if field != "size":
+                    household.add(field)
+            else:
+                member.add("birth_date" if field in ("age", "age_months") else field)
+    return frozenset(household), frozenset(member)
+
+
+def _revealed_form_size(full: Situation) -> int:
     """Every fact the rules ask about for this household, found by revealing all that is missing."""
     known: dict[str, Any] = {}
     needed: set[str] = set()

@@ -20,11 +20,10 @@ from typing import Any
 
 import polars as pl
 
-from nara.rules.expressions import FactRef
 from nara.rules.facts import fact_spec
 from nara.rules.polars_plan import HOUSEHOLD, Plan
 from nara.rules.reasons import ALL_CONDITIONS, decision_points
-from nara.rules.rulebook import SCOPE_RELATION, Rule
+from nara.rules.rulebook import SCOPE_RELATION, Rule, fact_names
 
 PERSON = "_person"  # row number of the person in the population frame
 _HOUSEHOLD_NUMBER = "_household"
@@ -92,31 +91,13 @@ def fact_columns(rules: tuple[Rule, ...]) -> dict[str, pl.DataType]:
     """The population columns the rules read, with their Polars type."""
     columns: dict[str, pl.DataType] = {"relation": pl.String(), "birth_date": pl.Date()}
     for rule in rules:
-        for name in _fact_names(rule):
+        for name in fact_names(rule):
             spec = fact_spec(name)
             if spec is None or name in ("household.size",) or name.endswith((".age", ".age_months")):
                 continue
             column = name.split(".", 1)[1]
             columns[column] = _dtype(spec.unit)
     return columns
-
-
-def _fact_names(rule: Rule) -> set[str]:
-    found: set[str] = set()
-
-    def visit(node: object) -> None:
-        if isinstance(node, FactRef):
-            found.add(node.name)
-        elif hasattr(node, "__dataclass_fields__"):
-            for field in node.__dataclass_fields__:
-                visit(getattr(node, field))
-        elif isinstance(node, tuple | list):
-            for item in node:
-                visit(item)
-
-    visit(rule.when)
-    visit(rule.amount)
-    return found
 
 
 def _dtype(unit: str) -> pl.DataType:

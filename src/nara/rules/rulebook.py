@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from nara.rules.errors import RuleFileInvalid
-from nara.rules.expressions import Comparison, Expr, ExpressionError, parse_comparison, parse_value
+from nara.rules.expressions import Comparison, Expr, ExpressionError, FactRef, parse_comparison, parse_value
 
 SCOPES = ("subject", "children", "spouse", "members")
 # The relation that puts a member in a scope ("members" takes everyone, "subject" the subject).
@@ -179,6 +179,25 @@ def _amount(node: Any, file: str) -> Amount | None:
         )
     except (ExpressionError, KeyError, TypeError) as error:
         raise RuleFileInvalid(f"{file}:{line}: 금액을 읽을 수 없습니다: {error}") from error
+
+
+def fact_names(rule: Rule) -> set[str]:
+    """Every fact the rule reads (``household.x``, ``member.x``), in its conditions and its amount."""
+    found: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, FactRef):
+            found.add(node.name)
+        elif hasattr(node, "__dataclass_fields__"):
+            for field in node.__dataclass_fields__:
+                visit(getattr(node, field))
+        elif isinstance(node, tuple | list):
+            for item in node:
+                visit(item)
+
+    visit(rule.when)
+    visit(rule.amount)
+    return found
 
 
 @lru_cache(maxsize=1)

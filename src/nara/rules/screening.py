@@ -138,7 +138,7 @@ class ScreeningBook:
             status=status,
             amount=None,
             missing_facts=sorted(missing) if status is Status.UNDETERMINED else [],
-            explanation=[s for s in sentences if s] + [_NOTICE],
+            notes=(*(s for s in sentences if s), _NOTICE),
             reasons=[],
             legal_basis=[],
             rule_kind="screening",
