@@ -7,16 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from nara.population import persons
-from nara.population.households import birth_dates, draw_households
+from nara.population import care, finances, persons
+from nara.population.households import Chunk, birth_dates, draw_households, full_years
 from nara.population.marginals import Marginals, load_marginals
 from nara.rules import sigungu_table
+from nara.rules.parameters import parameters
 
 CHUNK_HOUSEHOLDS = 200_000
 Progress = Callable[[int, int], None]
@@ -48,6 +50,7 @@ def generate(
     marginals = marginals or load_marginals()
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
+    money_rng = np.random.default_rng([seed, 1])  # a stream of its own: the earlier columns stay as they were
     regions = _regions_by_sido()
     writer: pq.ParquetWriter | None = None
     persons = done = 0
@@ -55,7 +58,7 @@ def generate(
     try:
         while done < households:
             count = min(CHUNK_HOUSEHOLDS, households - done)
-            table = _table(rng, count, done, on, marginals, median_income, regions)
+            table = _table((rng, money_rng), count, done, on, marginals, median_income, regions)
             if writer is None:
                 writer = pq.ParquetWriter(out, table.schema, compression="zstd")
             writer.write_table(table)
@@ -77,7 +80,7 @@ def _regions_by_sido() -> dict[str, npt.NDArray[np.str_]]:
 
 
 def _table(
-    rng: np.random.Generator,
+    rngs: tuple[np.random.Generator, np.random.Generator],
     count: int,
     offset: int,
     on: date,
@@ -85,6 +88,7 @@ def _table(
     median_income: dict[int, int],
     regions: dict[str, npt.NDArray[np.str_]],
 ) -> pa.Table:
+    rng, money_rng = rngs
     chunk = draw_households(rng, count, marginals)
     h = chunk.person_household
     age = chunk.age
@@ -116,12 +120,47 @@ def _table(
         "multicultural": (rng.random(count) < marginals.multicultural_households)[h],
         "north_korean_defector": (rng.random(count) < marginals.north_korean_defectors)[h],
     }
+    columns |= _money_and_cover(money_rng, chunk, columns, on, marginals, median_income)
     return pa.table(
         {
             name: pa.array(values, SCHEMA.field(name).type, from_pandas=name == "birth_order")  # NaN → null
             for name, values in columns.items()
         }
     )
+
+
+def _money_and_cover(
+    rng: np.random.Generator,
+    chunk: Chunk,
+    columns: dict[str, npt.NDArray[Any]],
+    on: date,
+    marginals: Marginals,
+    median_income: dict[int, int],
+) -> dict[str, npt.NDArray[Any]]:
+    """income_annual and assets (household facts on every member), health_insurance and childcare."""
+    heads = chunk.position == 0  # the i-th head is household i's
+    recognised = columns["income_recognised_monthly"][heads]
+    median = persons.median_by_size(median_income)[chunk.household_size]
+    income = finances.annual_incomes(rng, recognised)
+    assets = finances.household_assets(rng, chunk.age[heads], income, columns["owns_home"][heads], marginals)
+    medical_aid_eligible = (recognised < median * _medical_ratio(on)) & finances.within_property_allowance(
+        assets, recognised, chunk.sido
+    )
+    h = chunk.person_household
+    return {
+        "assets": assets[h],
+        "income_annual": income[h],
+        "health_insurance": care.health_insurance(
+            rng, chunk, columns["employment"], medical_aid_eligible, marginals
+        ),
+        "childcare": care.childcare(rng, full_years(columns["birth_date"], on), marginals),
+    }
+
+
+def _medical_ratio(on: date) -> float:
+    """의료급여 선정기준 as a share of 기준중위소득 in force on ``on`` (the first one before its dates)."""
+    ratio = parameters()["basic_livelihood.medical_ratio"]
+    return float(ratio.at(max(on, ratio.starts[0])) or 0.4)
 
 
 SCHEMA = pa.schema(
@@ -145,5 +184,9 @@ SCHEMA = pa.schema(
         ("single_parent", pa.bool_()),
         ("multicultural", pa.bool_()),
         ("north_korean_defector", pa.bool_()),
+        ("assets", pa.int64()),
+        ("income_annual", pa.int64()),
+        ("health_insurance", pa.string()),
+        ("childcare", pa.string()),
     ]
 )

@@ -61,7 +61,10 @@ def draw_households(rng: np.random.Generator, count: int, marginals: Marginals) 
     age[spouse] = np.clip(heads[spouse] + rng.normal(-2, 3, spouse.sum()).round().astype(np.int64), 19, 100)
     child = relation == 2
     parent_gap = rng.integers(24, 38, child.sum())
-    age[child] = np.clip(heads[child] - parent_gap - rng.integers(0, 8, child.sum()), 0, 75)
+    drawn = heads[child] - parent_gap - rng.integers(0, 8, child.sum())
+    # a young head's child: spread over the ages such a parent can have, not piled up at 0
+    young_parent = rng.integers(0, np.maximum(1, heads[child] - 19))
+    age[child] = np.clip(np.where(drawn < 0, young_parent, drawn), 0, 75)
     grand = relation == 3
     age[grand] = np.clip(heads[grand] - rng.integers(50, 70, grand.sum()), 0, 30)
     return Chunk(sizes, sido, has_spouse, person_household, position, RELATIONS[relation], age)
@@ -120,3 +123,14 @@ def birth_dates(rng: np.random.Generator, ages: Ints, on: date) -> npt.NDArray[n
         on_day - (ages * 365.25).astype("timedelta64[D]") - days_into_year.astype("timedelta64[D]")
     )
     return born
+
+
+def full_years(born: npt.NDArray[np.datetime64], on: date) -> Ints:
+    """만 나이 on ``on``, by the calendar (as the rules count it), from birth dates."""
+    years = born.astype("datetime64[Y]")
+    months = born.astype("datetime64[M]")
+    month = (months - years).astype(np.int64) + 1
+    day = (born - months).astype(np.int64) + 1
+    before_birthday = (on.month < month) | ((on.month == month) & (on.day < day))
+    ages: Ints = on.year - 1970 - years.astype(np.int64) - before_birthday
+    return ages

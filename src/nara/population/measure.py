@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from nara.population.marginals import Marginals, load_marginals
+from nara.population.marginals import Marginals, bounds, load_marginals
 
 # Allowed gaps between a generated share and its published target (absolute, in shares).
 TOLERANCE = {
@@ -19,7 +19,14 @@ TOLERANCE = {
     "relative_poverty": 0.03,
     "home_ownership": 0.02,
     "male_share": 0.01,
+    "income_mean": 0.05,  # relative to the target
+    "income_share": 0.02,
+    "assets_mean": 0.10,  # relative to the target (each age group and income quintile)
+    "health_insurance": 0.02,
+    "medical_aid": 0.005,
+    "childcare": 0.03,
 }
+_HUNDRED_MILLION = 100_000_000  # amounts are compared in 억 원
 _BROAD_AGES = ((0, 17), (18, 39), (40, 64), (65, 120))
 
 
@@ -74,6 +81,10 @@ def check_marginals(
         )
     )
     checks.append(_poverty_check(households, homes, median_income, marginals))
+    checks += _income_checks(households, marginals)
+    checks += _asset_checks(households, marginals)
+    checks += _health_insurance_checks(persons, people, marginals)
+    checks += _childcare_checks(persons, marginals)
     return checks
 
 
@@ -117,3 +128,90 @@ def _poverty_check(
     return MarginalCheck(
         "중위소득 50% 미만 가구 비율", marginals.relative_poverty, poor / homes, TOLERANCE["relative_poverty"]
     )
+
+
+def _amount_check(name: str, target: int, generated: float, relative: float) -> MarginalCheck:
+    """An amount in 억 원, allowed to be off by ``relative`` of its target."""
+    goal = target / _HUNDRED_MILLION
+    return MarginalCheck(name, goal, generated / _HUNDRED_MILLION, round(goal * relative, 3))
+
+
+def _income_checks(households: pl.LazyFrame, marginals: Marginals) -> list[MarginalCheck]:
+    income = households.select(
+        mean=pl.col("income_annual").mean(), rich=(pl.col("income_annual") >= _HUNDRED_MILLION).mean()
+    ).collect()
+    return [
+        _amount_check(
+            "가구 평균 소득 (억 원/년)",
+            marginals.household_income_mean,
+            income["mean"].item(),
+            TOLERANCE["income_mean"],
+        ),
+        MarginalCheck(
+            "소득 1억 원 이상 가구 비율",
+            marginals.household_income_100m_share,
+            income["rich"].item(),
+            TOLERANCE["income_share"],
+        ),
+    ]
+
+
+def _asset_checks(households: pl.LazyFrame, marginals: Marginals) -> list[MarginalCheck]:
+    """Mean assets overall, by age group of the head and by household-income quintile."""
+    relative = TOLERANCE["assets_mean"]
+    quintile = (pl.col("income_annual").rank("ordinal") - 1) * 5 // pl.len() + 1
+    homes = households.select("age", "assets", quintile.alias("quintile")).collect()
+    checks = [_amount_check("가구 평균 자산 (억 원)", marginals.assets_mean, _mean_assets(homes), relative)]
+    for label, target in marginals.assets_by_head_age.items():
+        low, high = bounds(label)
+        mean = _mean_assets(homes.filter(pl.col("age").is_between(low, high)))
+        checks.append(_amount_check(f"가구주 {label}세 평균 자산 (억 원)", target, mean, relative))
+    for number, target in marginals.assets_by_income_quintile.items():
+        mean = _mean_assets(homes.filter(pl.col("quintile") == number))
+        checks.append(_amount_check(f"소득 {number}분위 평균 자산 (억 원)", target, mean, relative))
+    return checks
+
+
+def _mean_assets(homes: pl.DataFrame) -> float:
+    return float(homes.select(pl.col("assets").mean().fill_null(0)).item())
+
+
+def _health_insurance_checks(persons: pl.LazyFrame, people: int, marginals: Marginals) -> list[MarginalCheck]:
+    counts = persons.group_by("health_insurance").len().collect()
+    labels = {
+        "employee": "직장가입자",
+        "dependent": "피부양자",
+        "regional": "지역가입자",
+        "medical_aid": "의료급여",
+    }
+    return [
+        MarginalCheck(
+            f"건강보험 {labels[kind]} 비율",
+            share,
+            float(counts.filter(pl.col("health_insurance") == kind).select(pl.col("len").sum()).item())
+            / people,
+            TOLERANCE["medical_aid" if kind == "medical_aid" else "health_insurance"],
+        )
+        for kind, share in marginals.health_insurance.items()
+    ]
+
+
+def _childcare_checks(persons: pl.LazyFrame, marginals: Marginals) -> list[MarginalCheck]:
+    shares = persons.select(
+        daycare=(pl.col("childcare") == "daycare").filter(pl.col("age") < 6).mean(),
+        kindergarten=(pl.col("childcare") == "kindergarten").filter(pl.col("age").is_between(3, 5)).mean(),
+    ).collect()
+    return [
+        MarginalCheck(
+            "0~5세 어린이집 이용 비율",
+            marginals.daycare_share_0_5,
+            shares["daycare"].item(),
+            TOLERANCE["childcare"],
+        ),
+        MarginalCheck(
+            "3~5세 유치원 취원 비율",
+            marginals.kindergarten_share_3_5,
+            shares["kindergarten"].item(),
+            TOLERANCE["childcare"],
+        ),
+    ]

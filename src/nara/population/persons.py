@@ -31,11 +31,7 @@ def incomes(
     """소득인정액 per household: log-normal around the 기준중위소득 of its size (older heads lower), with
     the location chosen so that the share of households under 50 % of it matches the relative-poverty
     rate."""
-    largest = max(median_income)
-    step = median_income[largest] - median_income[largest - 1]
-    median = np.array(
-        [median_income.get(s, median_income[largest] + step * (s - largest)) for s in range(10)]
-    )
+    median = median_by_size(median_income)
     older = chunk.age[chunk.position == 0] >= 65
     location = _location_for_share(float(older.mean()), marginals.relative_poverty)
     log_ratio = location + _OLDER_HEAD_INCOME_SHIFT * older + _INCOME_SPREAD * rng.standard_normal(len(older))
@@ -44,6 +40,17 @@ def incomes(
 
 
 _INCOME_SPREAD = 0.75
+
+
+def median_by_size(median_income: dict[int, int]) -> Ints:
+    """기준중위소득 indexed by household size 0 … 9 (sizes above the table extend by its last step)."""
+    largest = max(median_income)
+    step = median_income[largest] - median_income[largest - 1]
+    median: Ints = np.array(
+        [median_income.get(s, median_income[largest] + step * (s - largest)) for s in range(10)],
+        dtype=np.int64,
+    )
+    return median
 
 
 def _share_below_half(location: float, older_share: float) -> float:
