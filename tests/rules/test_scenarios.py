@@ -55,7 +55,9 @@ def test_boundaries_inside_any_branches_follow_the_branch_that_decides() -> None
     generated = boundary_scenarios(base, rules["SSE000000170"])
     single = [g for g in generated if "= 227" in g.name or "= 228" in g.name]
     assert [g.expect["status"] for g in single][:3] == ["eligible", "eligible", "ineligible"]  # 단독 228만 원
-    couple = [g for g in generated if "(기준 3648000)" in g.name]  # a single household: that branch never decides
+    couple = [
+        g for g in generated if "(기준 3648000)" in g.name
+    ]  # a single household: that branch never decides
     assert [g.expect["status"] for g in couple] == ["ineligible", "ineligible", "ineligible"]
 
 
@@ -65,7 +67,9 @@ def test_unknown_facts_and_max_questions_are_checked() -> None:
     assert run(scenario, rules) is None
     too_few = dataclasses.replace(scenario, expect={**scenario.expect, "max_questions": 0})
     failure = run(too_few, rules)
-    assert failure is not None and failure.problems[0].startswith("max_questions")
+    assert failure is not None
+    assert failure.problems[0].startswith("max_questions")
     wrong_reason = dataclasses.replace(scenario, expect={**scenario.expect, "reasons": ["member.age >= 1"]})
     failure = run(wrong_reason, rules)
-    assert failure is not None and "expect_reasons" in failure.problems[0]
+    assert failure is not None
+    assert "expect_reasons" in failure.problems[0]

@@ -121,12 +121,14 @@ def _table(
         "north_korean_defector": (rng.random(count) < marginals.north_korean_defectors)[h],
     }
     columns |= _money_and_cover(money_rng, chunk, columns, on, marginals, median_income)
-    return pa.table(
-        {
-            name: pa.array(values, SCHEMA.field(name).type, from_pandas=name == "birth_order")  # NaN → null
-            for name, values in columns.items()
-        }
-    )
+    return pa.table({name: _array(name, values) for name, values in columns.items()}, schema=SCHEMA)
+
+
+def _array(name: str, values: npt.NDArray[Any]) -> pa.Array:
+    kind = SCHEMA.field(name).type
+    if kind == _CODED:
+        return pa.array(values, pa.string()).dictionary_encode()
+    return pa.array(values, kind, from_pandas=name == "birth_order")  # NaN → null
 
 
 def _money_and_cover(
@@ -163,20 +165,23 @@ def _medical_ratio(on: date) -> float:
     return float(ratio.at(max(on, ratio.starts[0])) or 0.4)
 
 
+# Facts with a few values are dictionary-encoded, as Parquet stores them anyway: readers get categories
+# (Polars: Categorical), so a population of 10 million filters and compares them as small integers.
+_CODED = pa.dictionary(pa.int32(), pa.string())
 SCHEMA = pa.schema(
     [
         ("household_id", pa.string()),
         ("person_id", pa.string()),
-        ("relation", pa.string()),
+        ("relation", _CODED),
         ("birth_date", pa.date32()),
-        ("sex", pa.string()),
-        ("disability", pa.string()),
+        ("sex", _CODED),
+        ("disability", _CODED),
         ("pregnant", pa.bool_()),
-        ("employment", pa.string()),
-        ("school", pa.string()),
+        ("employment", _CODED),
+        ("school", _CODED),
         ("birth_order", pa.int16()),
         ("veteran", pa.bool_()),
-        ("industry", pa.string()),
+        ("industry", _CODED),
         ("region", pa.string()),
         ("household_size", pa.int16()),
         ("income_recognised_monthly", pa.int64()),
@@ -186,7 +191,7 @@ SCHEMA = pa.schema(
         ("north_korean_defector", pa.bool_()),
         ("assets", pa.int64()),
         ("income_annual", pa.int64()),
-        ("health_insurance", pa.string()),
-        ("childcare", pa.string()),
+        ("health_insurance", _CODED),
+        ("childcare", _CODED),
     ]
 )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from nara.rules.polars_batch import PERSON, eligible_pairs
+from nara.rules.polars_batch import PERSON, columns_needed, eligible_pairs
 from nara.rules.polars_plan import HOUSEHOLD
 from nara.rules.rulebook import rulebook
 
@@ -37,15 +37,19 @@ def evaluate_population(population: Path, out: Path, on: date, engine: str = "po
     if engine == "spark":
         return _with_spark(population, out, on)
     started = time.perf_counter()
-    people = pl.read_parquet(population)
-    found = eligible_pairs(people, rulebook(), on)
-    ids = people.select("person_id", HOUSEHOLD)
-    pairs = pl.concat([ids[found[PERSON]], found.drop(PERSON)], how="horizontal")
+    rules = rulebook()
+    present = _columns(population)
+    people = pl.read_parquet(population, columns=[c for c in columns_needed(rules) if c in present])
+    found = eligible_pairs(people, rules, on)
+    persons = people.height
+    del people  # the person ids are read only now, for the eligible rows: memory stays low at 10 million
+    ids = pl.read_parquet(population, columns=["person_id", HOUSEHOLD])[found[PERSON]]
+    pairs = pl.concat(
+        [ids, found.drop(PERSON).with_columns(pl.col("service_id").cast(pl.String))], how="horizontal"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     pairs.write_parquet(out, compression="zstd")
-    return BatchReport(
-        persons=people.height, pairs=pairs.height, seconds=round(time.perf_counter() - started, 2)
-    )
+    return BatchReport(persons=persons, pairs=pairs.height, seconds=round(time.perf_counter() - started, 2))
 
 
 def _with_duckdb(population: Path, out: Path, on: date) -> BatchReport:

@@ -9,6 +9,7 @@ exactly as in the per-person evaluator (tests check that both agree).
 from __future__ import annotations
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 from typing import Any
@@ -44,15 +45,16 @@ class Plan:
     def __init__(self, on: date, *, aggregated: bool = False) -> None:
         self.on = on
         self.aggregated = aggregated
-        self.aggregates: dict[Condition, pl.Expr] = {}
+        self.aggregates: dict[Condition, HouseholdAggregate] = {}
         self.ages_used: set[str] = set()  # with aggregated=True: the age columns the batch must compute
+        self.size_tables: dict[str, list[int | float | None]] = {}  # …and the household-size lookups
 
     def household_status(self, rule: Rule) -> pl.Expr:
         """Per row: the household's answer to ``rule`` (true / false / null = undetermined)."""
         met = self.condition(rule.when)
         if rule.for_each == "subject":
             return met.filter(pl.col("relation") == "self").first().over(HOUSEHOLD)
-        return _kleene_any(_in_scope(rule.for_each) & met)
+        return _kleene_count(_in_scope(rule.for_each) & met, 1)
 
     def member_status(self, rule: Rule) -> pl.Expr:
         """Per row: whether this person is the one the service is for (head, or each eligible child)."""
@@ -72,14 +74,14 @@ class Plan:
             return ~self.condition(condition.item)
         assert isinstance(condition, AnyMember | CountMembers)
         met = _in_scope(condition.scope) & self.condition(condition.where)
-        if isinstance(condition, AnyMember):
-            aggregate = _kleene_any(met, over=not self.aggregated)
-        else:
-            aggregate = _kleene_count(met, condition.at_least, over=not self.aggregated)
+        at_least = condition.at_least if isinstance(condition, CountMembers) else 1
         if not self.aggregated:
-            return aggregate
-        name = self.aggregates.setdefault(condition, aggregate.alias(f"_household_{len(self.aggregates)}"))
-        return pl.col(name.meta.output_name())
+            return _kleene_count(met, at_least)
+        if condition not in self.aggregates:
+            self.aggregates[condition] = HouseholdAggregate(
+                f"_household_{len(self.aggregates)}", met, at_least, _relations(condition)
+            )
+        return pl.col(self.aggregates[condition].name)
 
     def comparison(self, comparison: Comparison) -> pl.Expr:
         by_birth_date = self._age_as_birth_date(comparison)
@@ -170,10 +172,16 @@ class Plan:
             return pl.lit(parameter.at(self.on))
         if not (isinstance(expr.size, FactRef) and expr.size.name == "household.size"):
             raise NotImplementedError("household-size tables are indexed by household.size only")
-        sizes = list(range(1, MAX_MEMBERS + 1))
-        return pl.col("household_size").replace_strict(
-            sizes, [parameter.at(self.on, size) for size in sizes], default=None
-        )
+        table = self.size_table(expr.name)
+        if self.aggregated:  # looked up once per row by the batch (numpy), shared by every rule using it
+            self.size_tables[expr.name] = table
+            return pl.col(f"_table_{expr.name}")
+        return pl.col("household_size").replace_strict(range(1, MAX_MEMBERS + 1), table[1:], default=None)
+
+    def size_table(self, name: str) -> list[int | float | None]:
+        """A household-size parameter on the plan's date as a list indexed by size (index 0 unused)."""
+        parameter = parameters()[name]
+        return [None, *(parameter.at(self.on, size) for size in range(1, MAX_MEMBERS + 1))]
 
 
 def born_by(on: date, months: int) -> date:
@@ -193,23 +201,46 @@ def _in_scope(scope: str) -> pl.Expr:
     return pl.col("relation") == SCOPE_RELATION[scope]
 
 
-def _kleene_any(expr: pl.Expr, *, over: bool = True) -> pl.Expr:
-    """Over the household: true if any row is true, else unknown if any is unknown, else false.
+@dataclass(frozen=True)
+class HouseholdAggregate:
+    """``any_member`` (at least 1) or ``count_members`` over a household, for the batch to compute once:
+    ``met`` per member row, then :func:`kleene_at_least` of its sure and possible counts."""
 
-    ``over=False`` gives the aggregation for a ``group_by`` over households instead of a window."""
-    surely, maybe = expr.fill_null(False).any(), expr.is_null().any()
-    if over:
-        surely, maybe = surely.over(HOUSEHOLD), maybe.over(HOUSEHOLD)
-    return pl.when(surely).then(True).when(maybe).then(None).otherwise(False)
+    name: str
+    met: pl.Expr
+    at_least: int
+    relations: tuple[str, ...] | None  # only members of these relations (or unknown) can count; None: all
 
 
-def _kleene_count(expr: pl.Expr, at_least: int, *, over: bool = True) -> pl.Expr:
-    """Over the household: true once ``at_least`` rows are surely true, false once fewer could be."""
-    sure = expr.fill_null(False).cast(pl.Int32).sum()
-    possible = expr.fill_null(True).cast(pl.Int32).sum()
-    if over:
-        sure, possible = sure.over(HOUSEHOLD), possible.over(HOUSEHOLD)
+def _relations(condition: AnyMember | CountMembers) -> tuple[str, ...] | None:
+    """The relations a member must have to meet the aggregate: its scope's, or for ``members`` those a
+    top-level ``member.relation == …`` / ``in [...]`` of its condition names (None: any relation)."""
+    if condition.scope in SCOPE_RELATION:
+        return (SCOPE_RELATION[condition.scope],)
+    parts = condition.where.items if isinstance(condition.where, AllOf) else (condition.where,)
+    for part in parts:
+        if (
+            isinstance(part, Comparison)
+            and isinstance(part.left, FactRef)
+            and part.left.name == "member.relation"
+            and part.op in ("==", "in")
+        ):
+            values = part.right if isinstance(part.right, tuple) else (part.right,)
+            if all(isinstance(value, Text) for value in values):
+                return tuple(str(value.value) for value in values if isinstance(value, Text))
+    return None
+
+
+def kleene_at_least(sure: pl.Expr, possible: pl.Expr, at_least: int) -> pl.Expr:
+    """True once ``at_least`` members surely meet it, false once fewer could, else unknown."""
     return pl.when(sure >= at_least).then(True).when(possible < at_least).then(False).otherwise(None)
+
+
+def _kleene_count(expr: pl.Expr, at_least: int) -> pl.Expr:
+    """Over the household (a window): Kleene "at least ``at_least`` rows are true" (1: any)."""
+    sure = expr.fill_null(False).cast(pl.Int32).sum().over(HOUSEHOLD)
+    possible = expr.fill_null(True).cast(pl.Int32).sum().over(HOUSEHOLD)
+    return kleene_at_least(sure, possible, at_least)
 
 
 def _literal(item: Expr) -> Any:
