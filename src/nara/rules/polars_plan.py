@@ -8,7 +8,6 @@ exactly as in the per-person evaluator (tests check that both agree).
 
 from __future__ import annotations
 
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -16,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from nara.rules.ages import birth_date_cutoff
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.parameters import parameters
 from nara.rules.rulebook import (
@@ -84,9 +84,10 @@ class Plan:
         return pl.col(self.aggregates[condition].name)
 
     def comparison(self, comparison: Comparison) -> pl.Expr:
-        by_birth_date = self._age_as_birth_date(comparison)
-        if by_birth_date is not None:
-            return by_birth_date
+        cutoff = birth_date_cutoff(comparison, self.on)  # ages against a constant: one date comparison
+        if cutoff is not None:
+            op, born = cutoff
+            return pl.col("birth_date") <= born if op == "<=" else pl.col("birth_date") > born
         left = self.value(comparison.left)
         if comparison.op == "in":
             assert isinstance(comparison.right, tuple)
@@ -97,28 +98,6 @@ class Plan:
         operations = {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
                       "==": left == right, "!=": left != right}  # fmt: skip
         return operations[comparison.op]
-
-    def _age_as_birth_date(self, comparison: Comparison) -> pl.Expr | None:
-        """``member.age >= 65`` as ``birth_date <= <the date 65 years before>``: one date comparison
-        instead of computing every member's age (same answers as counting full years or months)."""
-        left, right = comparison.left, comparison.right
-        if not (isinstance(left, FactRef) and left.name in ("member.age", "member.age_months")):
-            return None
-        if isinstance(right, Number) and isinstance(right.value, int):
-            threshold: Any = right.value
-        elif isinstance(right, ParamRef) and right.size is None and right.at is None:
-            threshold = parameters()[right.name].at(self.on)
-        else:
-            return None
-        if not isinstance(threshold, int) or comparison.op not in ("<", "<=", ">", ">="):
-            return None
-        months = threshold * 12 if left.name == "member.age" else threshold
-        at_least = {">=": months, ">": months + (12 if left.name == "member.age" else 1)}.get(comparison.op)
-        born = pl.col("birth_date")
-        if at_least is not None:
-            return born <= born_by(self.on, at_least)
-        below = months if comparison.op == "<" else months + (12 if left.name == "member.age" else 1)
-        return born > born_by(self.on, below)
 
     def value(self, expr: Expr) -> pl.Expr:
         if isinstance(expr, Number | Text | Boolean):
@@ -182,17 +161,6 @@ class Plan:
         """A household-size parameter on the plan's date as a list indexed by size (index 0 unused)."""
         parameter = parameters()[name]
         return [None, *(parameter.at(self.on, size) for size in range(1, MAX_MEMBERS + 1))]
-
-
-def born_by(on: date, months: int) -> date:
-    """The last birth date of someone at least ``months`` full months old on ``on`` (12 × years for years).
-
-    >>> born_by(date(2025, 6, 1), 65 * 12), born_by(date(2025, 3, 31), 1), born_by(date(2024, 2, 29), 12)
-    (datetime.date(1960, 6, 1), datetime.date(2025, 2, 28), datetime.date(2023, 2, 28))
-    """
-    month_number = on.year * 12 + on.month - 1 - months
-    year, month = divmod(month_number, 12)
-    return date(year, month + 1, min(on.day, monthrange(year, month + 1)[1]))
 
 
 def _in_scope(scope: str) -> pl.Expr:

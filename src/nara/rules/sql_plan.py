@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlglot
 
+from nara.rules.ages import birth_date_cutoff
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
 from nara.rules.facts import fact_spec
 from nara.rules.parameters import parameters
@@ -69,7 +70,8 @@ class SqlPlan:
         if columns is not None:
             table = _with_missing_facts(table, rules, columns)
         aggregates = "".join(f", {expr} AS _any_{i}" for i, expr in enumerate(self._aggregates))
-        sql = f"WITH household_facts AS (SELECT *{aggregates} FROM {table}) {selects}"
+        materialized = "MATERIALIZED " if dialect == "duckdb" else ""  # computed once, not once per rule
+        sql = f"WITH household_facts AS {materialized}(SELECT *{aggregates} FROM {table}) {selects}"
         return sql if dialect == "duckdb" else sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
 
     def query(self, rules: tuple[Rule, ...], table: str = "people", dialect: str = "duckdb") -> str:
@@ -116,6 +118,10 @@ class SqlPlan:
         return f"_any_{len(self._aggregates) - 1}"
 
     def comparison(self, comparison: Comparison) -> str:
+        cutoff = birth_date_cutoff(comparison, self.on)  # ages against a constant: one date comparison
+        if cutoff is not None:
+            op, born = cutoff
+            return f"(birth_date {op} DATE '{born.isoformat()}')"
         left = self.value(comparison.left)
         if comparison.op == "in":
             assert isinstance(comparison.right, tuple)
