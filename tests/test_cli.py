@@ -93,6 +93,8 @@ def test_population_generate_check_and_batch(tmp_path: Path) -> None:
     batch = runner.invoke(app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs)])
     assert batch.exit_code == 0, batch.output
     assert pairs.exists()
+    assert "2/3" in batch.output
+    assert "3/3" in batch.output
     refused = runner.invoke(
         app, ["eligibility", "batch", "--population", str(people), "--out", str(pairs), "--engine", "hadoop"]
     )

@@ -221,8 +221,10 @@ def eligibility_batch(
     if engine not in ENGINES:
         typer.echo(f"'{engine}' 엔진은 아직 지원하지 않습니다. {' 또는 '.join(ENGINES)}를 쓰세요.", err=True)
         raise typer.Exit(2)
-    typer.echo(f"인구 파일 전체를 {engine}로 평가하는 중입니다…")
-    report = evaluate_population(population, out, date.fromisoformat(on), engine)
+    typer.echo(f"인구 파일 전체를 {engine}로 평가합니다.")
+    report = evaluate_population(
+        population, out, date.fromisoformat(on), engine, progress=lambda step: typer.echo(f"  {step}…")
+    )
     typer.echo(f"사람 {report.persons:,}명, 받을 수 있는 쌍 {report.pairs:,}개 ({report.seconds}초): {out}")
 
 

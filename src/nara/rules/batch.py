@@ -9,6 +9,7 @@ same codes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,19 +31,31 @@ class BatchReport:
 ENGINES = ("polars", "duckdb", "spark")
 
 
-def evaluate_population(population: Path, out: Path, on: date, engine: str = "polars") -> BatchReport:
-    """Write the eligible (person_id, household_id, service_id, reason) rows of ``population`` to ``out``."""
+def evaluate_population(
+    population: Path,
+    out: Path,
+    on: date,
+    engine: str = "polars",
+    progress: Callable[[str], None] = lambda step: None,
+) -> BatchReport:
+    """Write the eligible (person_id, household_id, service_id, reason) rows of ``population`` to ``out``;
+    ``progress`` hears each step as it starts (in Korean, for the person waiting)."""
     if engine == "duckdb":
+        progress("DuckDB로 규칙을 평가하고 결과를 쓰는 중")
         return _with_duckdb(population, out, on)
     if engine == "spark":
+        progress("Spark(local[2])를 시작하고 규칙을 평가하는 중 — 처음 몇 초는 JVM을 띄우는 시간입니다")
         return _with_spark(population, out, on)
     started = time.perf_counter()
     rules = rulebook()
     present = _columns(population)
+    progress("1/3 인구 파일에서 규칙이 읽는 열만 읽는 중")
     people = pl.read_parquet(population, columns=[c for c in columns_needed(rules) if c in present])
+    progress(f"2/3 {people.height:,}명에 규칙 {len(rules)}개를 평가하는 중")
     found = eligible_pairs(people, rules, on)
     persons = people.height
     del people  # the person ids are read only now, for the eligible rows: memory stays low at 10 million
+    progress(f"3/3 받을 수 있는 {found.height:,}쌍을 쓰는 중")
     ids = pl.read_parquet(population, columns=["person_id", HOUSEHOLD])[found[PERSON]]
     pairs = pl.concat(
         [ids, found.drop(PERSON).with_columns(pl.col("service_id").cast(pl.String))], how="horizontal"

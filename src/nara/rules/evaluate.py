@@ -6,12 +6,13 @@ the missing facts that could change the answer.
 
 from __future__ import annotations
 
+import gc
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from nara.rules import korean
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
@@ -63,8 +64,7 @@ class Reason:
         return self.render()
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):  # a tuple: made tens of thousands of times per evaluation
     truth: Truth
     missing: frozenset[str] = frozenset()
     reasons: tuple[Reason, ...] = ()
@@ -98,8 +98,7 @@ class EligibilityResult:
         return [_sentence(r) for r in self.reasons] + [_CONCLUSION[self.status]]
 
 
-@dataclass(frozen=True)
-class _Value:
+class _Value(NamedTuple):
     value: Any
     missing: frozenset[str]
     show: Callable[[], str]  # the value as a citizen reads it, written only when needed
@@ -112,8 +111,17 @@ class _Context:
 
 
 def evaluate(situation: Situation, rules: tuple[Rule, ...] | None = None) -> list[EligibilityResult]:
-    """Every rule's answer for the situation's subject, in rulebook order."""
-    return [evaluate_rule(rule, situation) for rule in (rules if rules is not None else rulebook())]
+    """Every rule's answer for the situation's subject, in rulebook order.
+
+    The cyclic garbage collector is paused meanwhile: an evaluation makes many short-lived objects and no
+    cycles, and a collection in the middle of it would only add a pause (the p99 latency)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [evaluate_rule(rule, situation) for rule in (rules if rules is not None else rulebook())]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def evaluate_rule(rule: Rule, situation: Situation) -> EligibilityResult:
@@ -178,10 +186,8 @@ def _in_scope(scope: str, member: Member, situation: Situation) -> Outcome:
 def _condition(condition: Condition, context: _Context) -> Outcome:
     if isinstance(condition, Comparison):
         return _comparison(condition, context)
-    if isinstance(condition, AllOf):
-        return _all([_condition(item, context) for item in condition.items])
-    if isinstance(condition, AnyOf):
-        return _any([_condition(item, context) for item in condition.items])
+    if isinstance(condition, AllOf | AnyOf):
+        return _short_circuit(condition, context)
     if isinstance(condition, NotOf):
         inner = _condition(condition.item, context)
         flipped = tuple(Reason(r.condition, not r.holds, r.render, r.member) for r in inner.reasons)
@@ -189,6 +195,19 @@ def _condition(condition: Condition, context: _Context) -> Outcome:
     if isinstance(condition, CountMembers):
         return _count_members(condition, context)
     return _any_member(condition, context)
+
+
+def _short_circuit(condition: AllOf | AnyOf, context: _Context) -> Outcome:
+    """``all`` stops at the first part that is false, ``any`` at the first that is true: that part alone
+    decides (and is the explanation); otherwise every part is looked at, for the facts still missing."""
+    decisive = Truth.FALSE if isinstance(condition, AllOf) else Truth.TRUE
+    outcomes = []
+    for item in condition.items:
+        outcome = _condition(item, context)
+        if outcome.truth is decisive:
+            return Outcome(decisive, _NO_MISSING, outcome.reasons)
+        outcomes.append(outcome)
+    return _all(outcomes) if decisive is Truth.FALSE else _any(outcomes)
 
 
 def _all(outcomes: list[Outcome]) -> Outcome:
@@ -220,7 +239,10 @@ def _any_member(condition: AnyMember, context: _Context) -> Outcome:
         if in_scope.truth is Truth.FALSE:
             continue
         inner = _condition(condition.where, _Context(context.situation, member))
-        outcomes.append(_tagged(_all([in_scope, inner]), member.id))
+        outcome = _tagged(_all([in_scope, inner]), member.id)
+        if outcome.truth is Truth.TRUE:  # one member who surely meets it decides
+            return outcome
+        outcomes.append(outcome)
     return _any(outcomes) if outcomes else Outcome(Truth.FALSE)
 
 
@@ -284,15 +306,22 @@ def _comparison(comparison: Comparison, context: _Context) -> Outcome:
     return Outcome(Truth.of(holds), _NO_MISSING, (Reason(comparison.source, holds, render),))
 
 
-@lru_cache(maxsize=4096)
+_UNITS: dict[int, tuple[Expr, str]] = {}  # by id(expr), holding expr so that its id is never reused
+
+
 def _unit_of(expr: Expr) -> str:
     """The unit a number compared with ``expr`` is in (a fact's or a parameter's)."""
+    known = _UNITS.get(id(expr))
+    if known is not None:
+        return known[1]
+    unit = ""
     if isinstance(expr, FactRef):
         spec = fact_spec(expr.name)
-        return spec.unit if spec else ""
-    if isinstance(expr, ParamRef):
-        return parameters()[expr.name].unit
-    return ""
+        unit = spec.unit if spec else ""
+    elif isinstance(expr, ParamRef):
+        unit = parameters()[expr.name].unit
+    _UNITS[id(expr)] = (expr, unit)
+    return unit
 
 
 def _value(expr: Expr, context: _Context, unit: str = "") -> _Value:
