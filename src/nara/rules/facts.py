@@ -5,6 +5,7 @@ The same names are the registries' fact names (docs/rules/situation.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -121,24 +122,41 @@ def fact_spec(name: str) -> FactSpec | None:
 
 def read_fact(name: str, situation: Situation, member: Member | None) -> tuple[Any, str]:
     """The value of a fact (or UNKNOWN) and the situation field a citizen would fill in to know it."""
+    return fact_reader(name)(situation, member)
+
+
+Reader = Callable[[Situation, Member | None], tuple[Any, str]]
+
+
+@lru_cache(maxsize=1024)
+def fact_reader(name: str) -> Reader:
+    """A function reading the fact ``name``, with the name's parsing done once (evaluation is hot)."""
     if name == "household.size":
-        return len(situation.members), "members"
+        return lambda situation, member: (len(situation.members), "members")
     if name.startswith("household."):
         field = name.removeprefix("household.")
-        value = getattr(situation.household, field)
-        return (UNKNOWN if value is None else value), name
+
+        def household_fact(situation: Situation, member: Member | None) -> tuple[Any, str]:
+            value = getattr(situation.household, field)
+            return (UNKNOWN if value is None else value), name
+
+        return household_fact
     owner, _, field = name.partition(".")
-    person = situation.member(situation.subject) if owner == "subject" or member is None else member
     source = _DERIVED_FROM.get(field, field)
-    raw = getattr(person, source)
-    where = f"members.{person.id}.{source}"
-    if raw is None:
-        return UNKNOWN, where
-    if field == "age":
-        return full_years(raw, situation.on), where
-    if field == "age_months":
-        return full_months(raw, situation.on), where
-    return (raw.value if isinstance(raw, Enum) else raw), where
+
+    def member_fact(situation: Situation, member: Member | None) -> tuple[Any, str]:
+        person = situation.member(situation.subject) if owner == "subject" or member is None else member
+        raw = getattr(person, source)
+        where = f"members.{person.id}.{source}"
+        if raw is None:
+            return UNKNOWN, where
+        if field == "age":
+            return full_years(raw, situation.on), where
+        if field == "age_months":
+            return full_months(raw, situation.on), where
+        return (raw.value if isinstance(raw, Enum) else raw), where
+
+    return member_fact
 
 
 def full_years(born: date, on: date) -> int:

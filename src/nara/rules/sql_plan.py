@@ -62,16 +62,21 @@ class SqlPlan:
 
         ``columns``: the columns ``table`` has; a fact the rules read that it lacks is NULL (unknown)."""
         self._aggregates = []
-        selects = " UNION ALL ".join(
-            f"SELECT person_id, household_id, '{rule.service_id}' AS service_id, {self.reason(rule)} AS reason "
-            f"FROM household_facts WHERE {self.member_status(rule)}"
+        flags = ", ".join(
+            f'CASE WHEN {self.member_status(rule)} THEN {self.reason(rule)} END AS "{rule.service_id}"'
             for rule in rules
         )
+        services = ", ".join(f'"{rule.service_id}"' for rule in rules)
         if columns is not None:
             table = _with_missing_facts(table, rules, columns)
         aggregates = "".join(f", {expr} AS _any_{i}" for i, expr in enumerate(self._aggregates))
-        materialized = "MATERIALIZED " if dialect == "duckdb" else ""  # computed once, not once per rule
-        sql = f"WITH household_facts AS {materialized}(SELECT *{aggregates} FROM {table}) {selects}"
+        # one pass: every rule's reason (NULL unless eligible) as a column, then UNPIVOT (which drops NULLs)
+        sql = (
+            f"WITH household_facts AS (SELECT *{aggregates} FROM {table}), "
+            f"flags AS (SELECT person_id, household_id, {flags} FROM household_facts) "
+            f"SELECT person_id, household_id, service_id, reason FROM flags "
+            f"UNPIVOT (reason FOR service_id IN ({services}))"
+        )
         return sql if dialect == "duckdb" else sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
 
     def query(self, rules: tuple[Rule, ...], table: str = "people", dialect: str = "duckdb") -> str:
