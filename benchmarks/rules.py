@@ -1,9 +1,11 @@
 """Rules figures (printed, never asserted): per-person latency over every rule, full and screening.
 
-    .venv/bin/python benchmarks/rules.py [--dump PATH] [--persons 1000]
+    .venv/bin/python benchmarks/rules.py [--dump PATH] [--persons 1000] [--questions 1000]
+        [--population-persons 1000000,10000000] [--no-spark] [--idiomatic-up-to N]
 
-Screening rules come from the national catalog dump in ../shared/data when present. Population figures
-(Polars / DuckDB / Spark, OpenFisca peer) are not measured yet: issue #3 is in progress.
+Screening rules come from the national catalog dump in ../shared/data when present. With
+``--population-persons 1000000,10000000`` it also generates populations and measures every engine and the
+peers (``benchmarks/peers``: OpenFisca-core idiomatic and tuned, in their own venv, and plain numpy).
 Machine noise: figures vary by ±10-20 % between runs on a shared 2-core machine.
 """
 
@@ -14,11 +16,14 @@ import gzip
 import json
 import random
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from nara.rules import ScreeningBook, ScreeningSource, evaluate, parse_situation, rulebook
 from nara.rules.interview import interview
@@ -98,7 +103,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dump", type=Path, default=DUMP)
     parser.add_argument("--persons", type=int, default=1000)
-    parser.add_argument("--population-households", type=int, default=0, help="e.g. 4500000 for ~10M persons")
+    parser.add_argument("--questions", type=int, default=1000, help="households interviewed")
+    parser.add_argument(
+        "--population-persons",
+        default="",
+        help="comma-separated sizes, e.g. 1000000,10000000 (default: none)",
+    )
+    parser.add_argument("--no-spark", action="store_true", help="leave Spark out of the population figures")
+    parser.add_argument(
+        "--idiomatic-up-to",
+        type=int,
+        default=10_000_000,
+        help="run idiomatic OpenFisca up to this many persons",
+    )
     args = parser.parse_args()
     full = rulebook()
     sources: list[ScreeningSource] = []
@@ -126,20 +143,29 @@ def main() -> None:
         evaluate(situation)
         book.screen(situation).counts()
         timings.append((time.perf_counter() - started) * 1000)
-    print(
-        f"per person, all {len(full) + book.size:,} rules (statuses; explanations built for full rules only): "
-        f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms over {len(timings):,} "
-        f"synthetic households (goal: p99 < 10 ms)"
-    )
-    measure_questions(args.persons)
-    if args.population_households:
-        measure_population(args.population_households)
+    if timings:
+        print(
+            f"per person, all {len(full) + book.size:,} rules (statuses; explanations built for full rules only): "
+            f"p50 {statistics.median(timings):.2f} ms, p99 {percentile(timings, 0.99):.2f} ms over "
+            f"{len(timings):,} synthetic households (goal: p99 < 10 ms)"
+        )
+    if args.questions:
+        measure_questions(args.questions)
+    if args.population_persons:
+        sizes = [int(size) for size in args.population_persons.split(",")]
+        measure_population(sizes, spark=not args.no_spark, idiomatic_up_to=args.idiomatic_up_to)
+
+
+def _interview_seeded(seed: int) -> Any:
+    return interview(parse_situation(random_household(random.Random(seed), 1.0), today=ON))
 
 
 def measure_questions(households: int) -> None:
-    """Greedy next-question against the static form, over fully known households."""
-    rng = random.Random(9)
-    runs = [interview(parse_situation(random_household(rng, 1.0), today=ON)) for _ in range(households)]
+    """Greedy next-question against the static form, over fully known households (two processes)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(_interview_seeded, range(households), chunksize=25))
     greedy = [run.questions for run in runs]
     static = [run.static_questions for run in runs]
     revealed = [run.revealed_questions for run in runs]
@@ -152,31 +178,93 @@ def measure_questions(households: int) -> None:
     )
 
 
-def measure_population(households: int) -> None:
-    """Generate a population and evaluate it, each in its own process, reporting time and peak memory
-    (peak resident memory as GNU time reports it; install Debian's `time` package if missing)."""
-    import shutil
-    import subprocess
+PEER_SERVICES = (  # the 21 rules the peers implement (benchmarks/peers/README.md): every fact a population column
+    "135200000120", "NARA-PARENT-BENEFIT", "135200005015", "134200000003", "174000000029", "423000000362",
+    "SPE000000020", "SSI000000020", "SSE000000170", "WII000001410", "999000000043", "336000000096",
+    "137100000236", "149200000026", "172100000012", "999000000022", "SBA000000100", "SD0000016119",
+    "SPE000000010", "SSE000000100", "PTR000050390",
+)  # fmt: skip
+HERE = Path(__file__).resolve().parent
+
+
+def _timed(command: list[str]) -> tuple[float, float, str]:
+    """Run a command; wall seconds, peak resident MB (GNU time, the process and what it waited for), stdout."""
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
+    started = time.perf_counter()
+    done = subprocess.run([*timer, *command], capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    peak = int(done.stderr.strip().splitlines()[-1]) / 1024 if timer else float("nan")
+    return seconds, peak, done.stdout
+
+
+def _engine(population: Path, engine: str, services: tuple[str, ...] | None, folder: Path) -> dict[str, Any]:
+    out = folder / f"{engine}.json"
+    command = [sys.executable, str(HERE / "population_engine.py"), "--population", str(population),
+               "--on", ON.isoformat(), "--engine", engine, "--out", str(out)]  # fmt: skip
+    if services:
+        command += ["--services", ",".join(services)]
+    subprocess.run(command, check=True)
+    result: dict[str, Any] = json.loads(out.read_text("utf-8"))
+    return result
+
+
+def measure_population(persons_wanted: list[int], *, spark: bool, idiomatic_up_to: int) -> None:
+    """For each population size: generation, every engine on every curated rule, and the peers on the 21
+    rules they implement — each in its own process, so each peak memory is its own. Timed parts start from
+    the population in memory (reading Parquet is not timed, for anyone); Spark is timed end to end."""
     import tempfile
 
+    sys.path.insert(0, str(HERE))
+    from peers.compare import run_form
+
     nara = str(Path(sys.executable).parent / "nara")
-    timer = ["/usr/bin/time", "-f", "%M"] if shutil.which("/usr/bin/time") else []
-    with tempfile.TemporaryDirectory() as folder:
-        people, pairs = str(Path(folder) / "people.parquet"), str(Path(folder) / "pairs.parquet")
-        batch = [nara, "eligibility", "batch", "--population", people, "--out", pairs, "--engine"]
-        for label, command in (
-            ("generate", [nara, "population", "generate", "--households", str(households), "--out", people]),
-            ("batch (polars)", [*batch, "polars"]),
-            ("batch (duckdb)", [*batch, "duckdb"]),
-            ("batch (spark local[2])", [*batch, "spark"]),
-        ):
-            started = time.perf_counter()
-            done = subprocess.run([*timer, *command], capture_output=True, text=True, check=True)
-            seconds = time.perf_counter() - started
-            peak = f"{int(done.stderr.strip().splitlines()[-1]) / 1024:.0f} MB" if timer else "n/a"
-            print(
-                f"population {label}: {seconds:.1f} s, peak memory {peak} — {done.stdout.strip().splitlines()[-1]}"
+    for wanted in persons_wanted:
+        households = round(wanted / 2.22)  # ~2.22 persons per household in the generated population
+        with tempfile.TemporaryDirectory() as name:
+            folder = Path(name)
+            people = folder / "people.parquet"
+            seconds, peak, _ = _timed(
+                [nara, "population", "generate", "--households", str(households), "--out", str(people)]
             )
+            persons = pl.scan_parquet(people).select(pl.len()).collect().item()
+            print(f"\npopulation of {persons:,} persons ({households:,} households): generated in {seconds:.1f} s, "
+                  f"peak {peak:,.0f} MB (goal for 10M: < 2 min, < 4 GB)")  # fmt: skip
+            everything = {engine: _engine(people, engine, None, folder) for engine in ("polars", "duckdb")}
+            for engine, result in everything.items():
+                print(f"  {engine}, all {result['rules']} curated rules: {result['seconds']:.2f} s "
+                      f"({persons / result['seconds']:,.0f} persons/s), peak {result['peak_rss_mb']:,} MB, "
+                      f"{sum(result['pairs_by_service'].values()):,} pairs")  # fmt: skip
+            same = everything["polars"]["pairs_by_service"] == everything["duckdb"]["pairs_by_service"]
+            print(f"  Polars and DuckDB give the same pairs, service by service: {same}")
+            if spark:
+                out = folder / "spark.parquet"
+                seconds, peak, _ = _timed([nara, "eligibility", "batch", "--population", str(people), "--out",
+                                           str(out), "--engine", "spark", "--on", ON.isoformat()])  # fmt: skip
+                spark_pairs = pl.read_parquet(out).group_by("service_id").len()
+                agree = {str(s): int(n) for s, n in spark_pairs.iter_rows()} == everything["polars"][
+                    "pairs_by_service"
+                ]
+                print(f"  spark local[2], all rules, end to end (JVM start, read, write): {seconds:.1f} s "
+                      f"({persons / seconds:,.0f} persons/s), peak of the driver {peak:,.0f} MB; same pairs: {agree}")  # fmt: skip
+            measure_peers(people, persons, folder, run_form, idiomatic=persons <= idiomatic_up_to)
+
+
+def measure_peers(people: Path, persons: int, folder: Path, run_form: Any, *, idiomatic: bool) -> None:
+    ours = _engine(people, "polars", PEER_SERVICES, folder)
+    forms = ["numpy", "openfisca-tuned"] + (["openfisca-idiomatic"] if idiomatic else [])
+    peers = {form: run_form(form, people, ON) for form in forms}
+    print(f"  peers, the same {len(PEER_SERVICES)} rules on the same persons:")
+    for label, result in [("nara polars", ours), *peers.items()]:
+        print(f"    {label:20} {result['seconds']:6.2f} s  {persons / result['seconds']:>12,.0f} persons/s  "
+              f"peak {result['peak_rss_mb']:>6,.0f} MB")  # fmt: skip
+    tuned, numpy_s = peers["openfisca-tuned"]["seconds"], peers["numpy"]["seconds"]
+    line = (f"    ratios: tuned OpenFisca / Nara {tuned / ours['seconds']:.2f} (goal >= 1.0); Nara / numpy "
+            f"{ours['seconds'] / numpy_s:.2f} (goal <= 1.5)")  # fmt: skip
+    if idiomatic:
+        line += f"; idiomatic OpenFisca / Nara {peers['openfisca-idiomatic']['seconds'] / ours['seconds']:.1f} (goal >= 5)"
+    print(line)
+    agree = all(result["pairs_by_service"] == ours["pairs_by_service"] for result in peers.values())
+    print(f"    every peer gives Nara's pairs, service by service: {agree}")
 
 
 if __name__ == "__main__":

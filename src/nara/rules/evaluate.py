@@ -10,13 +10,14 @@ import gc
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from nara.rules import korean
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
-from nara.rules.facts import UNKNOWN, fact_spec, read_fact
+from nara.rules.facts import UNKNOWN, fact_reader, fact_spec, read_fact
 from nara.rules.parameters import parameters
 from nara.rules.reasons import decision_points, reason_code
 from nara.rules.rulebook import (
@@ -104,8 +105,7 @@ class _Value(NamedTuple):
     show: Callable[[], str]  # the value as a citizen reads it, written only when needed
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     situation: Situation
     member: Member | None = None
 
@@ -288,22 +288,72 @@ _NO_MISSING: frozenset[str] = frozenset()
 
 
 def _comparison(comparison: Comparison, context: _Context) -> Outcome:
+    compiled = _COMPILED.get(id(comparison))
+    if compiled is None:
+        compiled = _COMPILED[id(comparison)] = (comparison, _compile(comparison))
+    return compiled[1](context)
+
+
+# Comparisons compiled once into closures, by id (holding the comparison so that its id is never reused):
+# the fact names are parsed and the units found once, not on every evaluation.
+_COMPILED: dict[int, tuple[Comparison, Callable[[_Context], Outcome]]] = {}
+
+
+def _compile(comparison: Comparison) -> Callable[[_Context], Outcome]:
     rights = comparison.right if isinstance(comparison.right, tuple) else (comparison.right,)
-    left = _value(comparison.left, context, _unit_of(rights[0]))
-    right_values = [_value(r, context, _unit_of(comparison.left)) for r in rights]
-    missing = left.missing.union(*(r.missing for r in right_values))
-    if missing:
-        return Outcome(Truth.UNKNOWN, missing)
-    if comparison.op == "in":
-        holds = left.value in [r.value for r in right_values]
-    else:
-        holds = _COMPARE[comparison.op](left.value, right_values[0].value)
+    read_left = _reader(comparison.left, _unit_of(rights[0]))
+    read_rights = [_reader(right, _unit_of(comparison.left)) for right in rights]
+    op, source = comparison.op, comparison.source
+    compare = _COMPARE.get(op)
 
-    def render() -> str:
-        right_shown = "·".join(r.show() for r in right_values)
-        return korean.comparison_sentence(left.show(), comparison.op, right_shown, holds)
+    def run(context: _Context) -> Outcome:
+        left = read_left(context)
+        right_values = [read(context) for read in read_rights]
+        if left.missing or any(r.missing for r in right_values):
+            return Outcome(Truth.UNKNOWN, left.missing.union(*(r.missing for r in right_values)))
+        if compare is None:  # in
+            holds = left.value in [r.value for r in right_values]
+        else:
+            holds = compare(left.value, right_values[0].value)
 
-    return Outcome(Truth.of(holds), _NO_MISSING, (Reason(comparison.source, holds, render),))
+        def render() -> str:
+            right_shown = "·".join(r.show() for r in right_values)
+            return korean.comparison_sentence(left.show(), op, right_shown, holds)
+
+        return Outcome(Truth.TRUE if holds else Truth.FALSE, _NO_MISSING, (Reason(source, holds, render),))
+
+    return run
+
+
+def _reader(expr: Expr, unit: str) -> Callable[[_Context], _Value]:
+    """How to read one side of a comparison: constants once, facts with their reader, the rest as is."""
+    if isinstance(expr, Number | Boolean | Text):
+        constant = _value(expr, _Context(cast(Situation, None)), unit)  # a constant needs no situation
+        return lambda context: constant
+    if isinstance(expr, FactRef):
+        read = fact_reader(expr.name)
+        spec = fact_spec(expr.name)
+        assert spec is not None
+
+        def fact(context: _Context) -> _Value:
+            value, where = read(context.situation, context.member)
+            if value is UNKNOWN:
+                return _Value(UNKNOWN, frozenset((where,)), lambda: spec.label)
+            return _Value(value, _NO_MISSING, lambda: f"{spec.label} {korean.with_unit(value, spec.unit)}")
+
+        return fact
+    if isinstance(expr, ParamRef) and expr.at is None and expr.size is None:
+        in_force: dict[date, _Value] = {}  # an undated, unindexed parameter: one value per evaluation date
+
+        def constant_parameter(context: _Context) -> _Value:
+            on = context.situation.on
+            found = in_force.get(on)
+            if found is None:
+                found = in_force[on] = _parameter(expr, context)
+            return found
+
+        return constant_parameter
+    return lambda context: _value(expr, context, unit)
 
 
 _UNITS: dict[int, tuple[Expr, str]] = {}  # by id(expr), holding expr so that its id is never reused

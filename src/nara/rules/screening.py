@@ -89,6 +89,16 @@ class ScreeningBook:
         self._personal_none = np.array([r.get(PERSONAL_NONE) == "Y" for r in rows], dtype=bool)
         self._household, self._household_rule = _group(rows, HOUSEHOLD_CODES, n)
         self._household_none = np.array([r.get(HOUSEHOLD_NONE) == "Y" for r in rows], dtype=bool)
+        # as numbers, for matrix-vector products (one BLAS call instead of a services × traits temporary),
+        # and which traits matter to each service: a flagged one, or any when "none of these" admits
+        self._weights = {
+            id(self._personal): self._personal.astype(np.float32),
+            id(self._household): self._household.astype(np.float32),
+        }
+        self._relevant = {
+            id(self._personal): self._personal | self._personal_none[:, None],
+            id(self._household): self._household | self._household_none[:, None],
+        }
         self.size = n
 
     def screen(self, situation: Situation) -> Screening:
@@ -205,10 +215,13 @@ class ScreeningBook:
         false = np.array([values[c][0] is Truth.FALSE for c in codes], dtype=bool)
         has_none = bool(false.all())
         maybe_none = not true.any()
-        yes = ~rule | (allowed & true).any(axis=1) | (none_ok & has_none)
-        no = rule & ~(allowed & ~false).any(axis=1) & ~(none_ok & maybe_none)
+        weights = self._weights[id(allowed)]
+        holds_a_flagged = (weights @ true.astype(np.float32)) > 0
+        may_hold_a_flagged = (weights @ (~false).astype(np.float32)) > 0
+        yes = ~rule | holds_a_flagged | (none_ok & has_none)
+        no = rule & ~may_hold_a_flagged & ~(none_ok & maybe_none)
         facts = tuple(values[c][1] if values[c][0] is Truth.UNKNOWN else frozenset() for c in codes)
-        relevant = allowed | none_ok[:, None]  # a flagged trait, or any trait when "none of these" admits
+        relevant = self._relevant[id(allowed)]
         held = [TRAIT_LABELS[c] for c, t in zip(codes, true, strict=True) if t]
         said = f"{group}({', '.join(held)})" if held else group
         return _Criterion(
