@@ -232,29 +232,34 @@ def _combine(truth: Truth, outcomes: list[Outcome], decisive: Truth) -> Outcome:
     return Outcome(truth, frozenset(), tuple(r for o in outcomes for r in o.reasons))
 
 
-def _any_member(condition: AnyMember, context: _Context) -> Outcome:
-    outcomes = []
+def _members_meeting(condition: AnyMember | CountMembers, context: _Context, enough: int) -> list[Outcome]:
+    """Each member who may be in the condition's scope, and whether they meet its ``where``; stops once
+    ``enough`` members surely do."""
+    outcomes: list[Outcome] = []
+    met = 0
     for member in context.situation.members:
         in_scope = _in_scope(condition.scope, member, context.situation)
         if in_scope.truth is Truth.FALSE:
             continue
         inner = _condition(condition.where, _Context(context.situation, member))
         outcome = _tagged(_all([in_scope, inner]), member.id)
-        if outcome.truth is Truth.TRUE:  # one member who surely meets it decides
-            return outcome
         outcomes.append(outcome)
+        met += outcome.truth is Truth.TRUE
+        if met >= enough:
+            break
+    return outcomes
+
+
+def _any_member(condition: AnyMember, context: _Context) -> Outcome:
+    outcomes = _members_meeting(condition, context, enough=1)
+    if outcomes and outcomes[-1].truth is Truth.TRUE:  # one member who surely meets it decides
+        return outcomes[-1]
     return _any(outcomes) if outcomes else Outcome(Truth.FALSE)
 
 
 def _count_members(condition: CountMembers, context: _Context) -> Outcome:
     """Kleene count: true once enough members surely meet it, false once too few could."""
-    outcomes = []
-    for member in context.situation.members:
-        in_scope = _in_scope(condition.scope, member, context.situation)
-        if in_scope.truth is Truth.FALSE:
-            continue
-        inner = _condition(condition.where, _Context(context.situation, member))
-        outcomes.append(_tagged(_all([in_scope, inner]), member.id))
+    outcomes = _members_meeting(condition, context, enough=len(context.situation.members) + 1)
     met = sum(o.truth is Truth.TRUE for o in outcomes)
     possible = met + sum(o.truth is Truth.UNKNOWN for o in outcomes)
     reasons = tuple(r for o in outcomes if o.truth is Truth.TRUE for r in o.reasons)
