@@ -354,6 +354,8 @@ def _reader(expr: Expr, unit: str) -> Callable[[_Context], _Value]:
             on = context.situation.on
             found = in_force.get(on)
             if found is None:
+                if len(in_force) >= 32:  # dates come from callers: keep only a few
+                    in_force.clear()
                 found = in_force[on] = _parameter(expr, context)
             return found
 
