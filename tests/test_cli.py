@@ -123,3 +123,33 @@ def test_evaluate_with_screening_adds_the_catalogs_possible_services(
         app, ["eligibility", "evaluate", "--situation", str(situation), "--screening", "--format", "text"]
     )
     assert "받을 가능성이 있어요" in text.output
+
+
+def test_audit_verify_names_a_tampered_record(
+    fresh_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from nara import audit
+    from nara.kernel.db import make_engine, session_factory, transaction
+
+    monkeypatch.setenv("NARA_AUDIT_KEY_PATH", str(tmp_path / "audit.pem"))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["audit", "checkpoint"]).output.startswith("접속기록이 비어")
+    sessions = session_factory(make_engine(get_settings().database_url))
+    with transaction(sessions) as session:
+        for n in range(3):
+            audit.record_access(
+                session,
+                audit.AccessEvent(
+                    "국세청", f"SYN{n}", ("household.assets",), "근로장려금 심사", "조세특례제한법 제100조의6"
+                ),
+            )
+    assert "3번 기록까지 서명했습니다" in runner.invoke(app, ["audit", "checkpoint"]).output
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    with transaction(sessions) as session:
+        session.execute(text("UPDATE audit_access_log SET subject = 'SYN9' WHERE position = 2"))
+    checked = runner.invoke(app, ["audit", "verify"])
+    assert checked.exit_code == 1
+    assert "2번 기록의 내용이 기록된 뒤에 바뀌었습니다." in checked.output

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.settings import Settings, get_settings
@@ -15,7 +16,7 @@ from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
 METADATA = Base.metadata
-_MODELS = (catalog_models,)
+_MODELS = (audit_models, catalog_models)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

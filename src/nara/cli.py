@@ -24,11 +24,13 @@ catalog_app = typer.Typer(help="공공서비스 카탈로그", no_args_is_help=T
 eligibility_app = typer.Typer(help="자격 판정", no_args_is_help=True)
 rules_app = typer.Typer(help="자격 규칙", no_args_is_help=True)
 population_app = typer.Typer(help="합성 인구", no_args_is_help=True)
+audit_app = typer.Typer(help="개인정보 접속기록", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(rules_app, name="rules")
 app.add_typer(population_app, name="population")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()
@@ -289,6 +291,37 @@ def population_check(
     typer.echo(f"{len(checks) - len(far)} passed, {len(far)} failed")
     if far:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the access log's current head (a checkpoint), so that a cut-off tail is noticed."""
+    from nara import audit
+    from nara.kernel.db import transaction
+
+    key = audit.load_or_create_key(get_settings().audit_key_path)
+    with transaction(_sessions()) as session:
+        checkpoint = audit.write_checkpoint(session, key)
+    if checkpoint is None:
+        typer.echo("접속기록이 비어 있어 서명할 것이 없습니다.")
+    else:
+        typer.echo(f"{checkpoint.position}번 기록까지 서명했습니다 (키 {checkpoint.key_id}).")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the whole access log: any altered, deleted or reordered record is named; exit 1 if any."""
+    from nara import audit
+
+    key = audit.load_or_create_key(get_settings().audit_key_path)
+    with _sessions()() as session:
+        report = audit.verify_log(session, key)
+    for problem in report.problems:
+        typer.echo(f"  문제: {problem}", err=True)
+    if not report.ok:
+        typer.echo(f"접속기록 {report.records:,}건 중 문제가 {len(report.problems)}개 있습니다.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"접속기록 {report.records:,}건과 확인점 {report.checkpoints}개가 모두 온전합니다.")
 
 
 def main() -> None:

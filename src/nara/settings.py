@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     search_page_size: int = Field(default=10, ge=1, le=100)
+    audit_key_path: Path = PROJECT_ROOT / "var" / "keys" / "audit-ed25519.pem"  # made on first use if absent
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:

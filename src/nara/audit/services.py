@@ -1,0 +1,153 @@
+"""Appending to the access log, signing checkpoints, and verifying the whole chain.
+
+Each record's hash covers its own fields and the previous record's hash, so changing, removing or
+reordering any record breaks the chain from there on; signed checkpoints also catch a cut-off tail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nara.audit.models import AccessRecord, ChainHead, Checkpoint
+from nara.audit.signing import SigningKey, verify_signature
+from nara.kernel.clock import utcnow
+
+GENESIS = "0" * 64
+OUTCOMES = ("granted", "refused")
+_HEAD = 1
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    """What happened: who read which facts of whose data, why, on what basis, and whether it was allowed."""
+
+    actor: str
+    subject: str
+    facts: tuple[str, ...]
+    purpose: str
+    basis: str
+    outcome: str = "granted"
+    on_behalf_of: str | None = None
+
+
+@dataclass
+class VerifyReport:
+    records: int = 0
+    checkpoints: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def record_access(session: Session, event: AccessEvent, *, at: datetime | None = None) -> AccessRecord:
+    """Append one record in the caller's transaction (so a read and its record commit or fail together)."""
+    if event.outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {OUTCOMES}: {event.outcome}")
+    head = session.get(ChainHead, _HEAD, with_for_update=True)
+    if head is None:
+        head = ChainHead(id=_HEAD, position=0, record_hash=GENESIS)
+        session.add(head)
+    record = AccessRecord(
+        position=head.position + 1,
+        recorded_at=at or utcnow(),
+        actor=event.actor,
+        on_behalf_of=event.on_behalf_of,
+        subject=event.subject,
+        facts=json.dumps(sorted(set(event.facts)), ensure_ascii=False),
+        purpose=event.purpose,
+        basis=event.basis,
+        outcome=event.outcome,
+        previous_hash=head.record_hash,
+    )
+    record.record_hash = record_hash(record)
+    head.position, head.record_hash = record.position, record.record_hash
+    session.add(record)
+    session.flush()
+    return record
+
+
+def record_hash(record: AccessRecord) -> str:
+    """SHA-256 over the record's fields (canonical JSON) and the previous record's hash."""
+    fields = {
+        "position": record.position,
+        "recorded_at": _instant(record.recorded_at),
+        "actor": record.actor,
+        "on_behalf_of": record.on_behalf_of,
+        "subject": record.subject,
+        "facts": record.facts,
+        "purpose": record.purpose,
+        "basis": record.basis,
+        "outcome": record.outcome,
+        "previous_hash": record.previous_hash,
+    }
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _instant(moment: datetime) -> str:
+    """The same text whether the database hands the time back with its zone (PostgreSQL) or without."""
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def write_checkpoint(session: Session, key: SigningKey) -> Checkpoint | None:
+    """Sign the chain's current head (None when the log is empty)."""
+    head = session.get(ChainHead, _HEAD)
+    if head is None:
+        return None
+    checkpoint = Checkpoint(
+        position=head.position,
+        record_hash=head.record_hash,
+        signed_at=utcnow(),
+        key_id=key.key_id,
+        signature=key.sign(_checkpoint_message(head.position, head.record_hash)),
+    )
+    session.add(checkpoint)
+    session.flush()
+    return checkpoint
+
+
+def _checkpoint_message(position: int, chain_hash: str) -> bytes:
+    return f"nara-audit-checkpoint:{position}:{chain_hash}".encode()
+
+
+def verify_log(session: Session, key: SigningKey) -> VerifyReport:
+    """Walk the whole chain and every checkpoint; each problem names the record and what is wrong."""
+    report = VerifyReport()
+    hashes: dict[int, str] = {}
+    expected_position, previous = 1, GENESIS
+    for record in session.scalars(select(AccessRecord).order_by(AccessRecord.position)):
+        report.records += 1
+        if record.position != expected_position:
+            missing = (
+                f"{expected_position}–{record.position - 1}"
+                if record.position > expected_position + 1
+                else str(expected_position)
+            )
+            report.problems.append(f"{missing}번 기록이 없습니다: 지워졌습니다.")
+        if record_hash(record) != record.record_hash:
+            report.problems.append(f"{record.position}번 기록의 내용이 기록된 뒤에 바뀌었습니다.")
+        elif record.previous_hash != previous:
+            report.problems.append(f"{record.position}번 기록 앞의 기록이 바뀌었거나 순서가 바뀌었습니다.")
+        hashes[record.position] = record.record_hash
+        expected_position, previous = record.position + 1, record.record_hash
+    last = expected_position - 1
+    for checkpoint in session.scalars(select(Checkpoint).order_by(Checkpoint.id)):
+        report.checkpoints += 1
+        message = _checkpoint_message(checkpoint.position, checkpoint.record_hash)
+        if not verify_signature(key.public, message, checkpoint.signature):
+            report.problems.append(f"{checkpoint.position}번까지의 확인점 서명이 올바르지 않습니다.")
+        elif checkpoint.position > last:
+            report.problems.append(
+                f"서명된 확인점은 {checkpoint.position}번까지 있었는데 기록은 {last}번까지만 있습니다: 끝부분이 지워졌습니다."
+            )
+        elif hashes.get(checkpoint.position) != checkpoint.record_hash:
+            report.problems.append(f"{checkpoint.position}번 기록이 서명된 확인점과 다릅니다.")
+    return report
