@@ -56,13 +56,6 @@ class Plan:
             return met.filter(pl.col("relation") == "self").first().over(HOUSEHOLD)
         return _kleene_count(_in_scope(rule.for_each) & met, 1)
 
-    def member_status(self, rule: Rule) -> pl.Expr:
-        """Per row: whether this person is the one the service is for (head, or each eligible child)."""
-        met = self.condition(rule.when)
-        if rule.for_each == "subject":
-            return pl.when(pl.col("relation") == "self").then(met).otherwise(pl.lit(False))
-        return _in_scope(rule.for_each) & met
-
     def condition(self, condition: Condition) -> pl.Expr:
         if isinstance(condition, Comparison):
             return self.comparison(condition)

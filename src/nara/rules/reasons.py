@@ -48,23 +48,3 @@ def reason_code(branches: list[tuple[str, int]]) -> str:
     ('any1=2,amount=1', 'all')
     """
     return ",".join(f"{name}={branch}" for name, branch in branches) or ALL_CONDITIONS
-
-
-def reason_legend(rule: Rule) -> dict[str, list[str]]:
-    """For documentation and officials: each decision point and the source text of its branches."""
-    legend: dict[str, list[str]] = {}
-    for point in decision_points(rule):
-        legend[point.name] = [_source(branch) for branch in point.branches]
-    return legend
-
-
-def _source(condition: Condition | None) -> str:
-    if condition is None:
-        return "(그 밖의 경우)"
-    if isinstance(condition, AllOf | AnyOf):
-        word = " 그리고 " if isinstance(condition, AllOf) else " 또는 "
-        return "(" + word.join(_source(item) for item in condition.items) + ")"
-    if isinstance(condition, NotOf):
-        return f"아님({_source(condition.item)})"
-    source = getattr(condition, "source", None)
-    return source if isinstance(source, str) else type(condition).__name__

@@ -12,7 +12,6 @@ import sqlglot
 
 from nara.rules.ages import birth_date_cutoff
 from nara.rules.expressions import Arithmetic, Boolean, Comparison, Expr, FactRef, Number, ParamRef, Text
-from nara.rules.facts import fact_spec
 from nara.rules.parameters import parameters
 from nara.rules.reasons import ALL_CONDITIONS, decision_points
 from nara.rules.rulebook import (
@@ -188,24 +187,24 @@ class SqlPlan:
         return f"(CASE household_size {cases} END)"
 
 
-_SQL_TYPES = {"bool": "BOOLEAN", "date": "DATE", "text": "VARCHAR", "code": "VARCHAR", "score": "DOUBLE",
-              "years_span": "DOUBLE"}  # fmt: skip
+_SQL_TYPES = {
+    "Boolean": "BOOLEAN",
+    "Date": "DATE",
+    "String": "VARCHAR",
+    "Float64": "DOUBLE",
+    "Int64": "BIGINT",
+}
 
 
 def _with_missing_facts(table: str, rules: tuple[Rule, ...], columns: frozenset[str]) -> str:
     """``table`` with a typed NULL column for every fact the rules read that it does not hold."""
     from nara.rules.polars_batch import fact_columns
 
-    missing = [name for name in fact_columns(rules) if name not in columns]
+    missing = {name: dtype for name, dtype in fact_columns(rules).items() if name not in columns}
     if not missing:
         return table
-    nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES.get(_unit(name), 'BIGINT')}) AS {name}" for name in missing)
+    nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES[str(dtype)]}) AS {name}" for name, dtype in missing.items())
     return f"(SELECT *, {nulls} FROM {table})"
-
-
-def _unit(column: str) -> str:
-    spec = fact_spec(f"household.{column}") or fact_spec(f"member.{column}")
-    return spec.unit if spec else ""
 
 
 def _in_scope(scope: str) -> str:
