@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from nara import audit
@@ -29,14 +29,16 @@ def key(tmp_path: Path) -> audit.SigningKey:
 
 
 def filled(session: Session, key: audit.SigningKey, count: int = 5) -> list[AccessRecord]:
-    records = [audit.record_access(session, make_event(f"SYN{n}")) for n in range(count)]
+    audit.record_access(session, make_event("SYN0"))
+    audit.record_accesses(session, [make_event(f"SYN{n}", case_ref=f"CASE-{n}") for n in range(1, count)])
     audit.write_checkpoint(session, key)
-    return records
+    return list(session.scalars(select(AccessRecord).order_by(AccessRecord.position)))
 
 
 def test_an_untouched_log_verifies(session: Session, key: audit.SigningKey) -> None:
     records = filled(session, key)
     assert [r.position for r in records] == [1, 2, 3, 4, 5]
+    assert [r.case_ref for r in records[:2]] == [None, "CASE-1"]
     assert records[1].previous_hash == records[0].record_hash
     report = audit.verify_log(session, key)
     assert report.ok, report.problems
@@ -48,6 +50,13 @@ def test_an_altered_record_is_named(session: Session, key: audit.SigningKey) -> 
     session.execute(text("UPDATE audit_access_log SET purpose = '다른 목적' WHERE position = 3"))
     session.expire_all()
     assert audit.verify_log(session, key).problems == ["3번 기록의 내용이 기록된 뒤에 바뀌었습니다."]
+
+
+def test_an_erased_case_reference_is_an_alteration(session: Session, key: audit.SigningKey) -> None:
+    filled(session, key)
+    session.execute(text("UPDATE audit_access_log SET case_ref = NULL WHERE position = 4"))
+    session.expire_all()
+    assert audit.verify_log(session, key).problems == ["4번 기록의 내용이 기록된 뒤에 바뀌었습니다."]
 
 
 def test_a_deleted_record_is_named(session: Session, key: audit.SigningKey) -> None:
@@ -87,8 +96,8 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
 
 
 def test_refused_reads_are_recorded_and_bad_outcomes_are_not(session: Session, key: audit.SigningKey) -> None:
-    refused = audit.record_access(session, make_event(outcome="refused", basis="없음"))
-    assert refused.outcome == "refused"
+    position = audit.record_access(session, make_event(outcome="refused", basis="없음"))
+    assert session.get(AccessRecord, position).outcome == "refused"  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="outcome"):
         audit.record_access(session, make_event(outcome="maybe"))
 

@@ -24,6 +24,7 @@ class AccessRecord(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     basis: Mapped[str] = mapped_column(String(200))  # a legal article or a consent id
     outcome: Mapped[str] = mapped_column(String(20))  # granted | refused
+    case_ref: Mapped[str | None] = mapped_column(String(80))  # the case the read serves, if any
     previous_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
 

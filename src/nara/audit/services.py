@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, insert, select
 from sqlalchemy.orm import Session
 
 from nara.audit.models import AccessRecord, ChainHead, Checkpoint
-from nara.audit.signing import SigningKey, verify_signature
 from nara.kernel.clock import utcnow
+from nara.kernel.signing import SigningKey, verify_signature
 
 GENESIS = "0" * 64
 OUTCOMES = ("granted", "refused")
@@ -34,6 +36,7 @@ class AccessEvent:
     basis: str
     outcome: str = "granted"
     on_behalf_of: str | None = None
+    case_ref: str | None = None  # the application or case the read serves, when there is one
 
 
 @dataclass
@@ -47,47 +50,67 @@ class VerifyReport:
         return not self.problems
 
 
-def record_access(session: Session, event: AccessEvent, *, at: datetime | None = None) -> AccessRecord:
-    """Append one record in the caller's transaction (so a read and its record commit or fail together)."""
-    if event.outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {OUTCOMES}: {event.outcome}")
+def record_access(session: Session, event: AccessEvent, *, at: datetime | None = None) -> int:
+    """Append one record in the caller's transaction (so a read and its record commit or fail together).
+
+    Returns the record's position in the log.
+    """
+    return record_accesses(session, [event], at=at)[0]
+
+
+def record_accesses(
+    session: Session, events: Iterable[AccessEvent], *, at: datetime | None = None
+) -> list[int]:
+    """Append records in order, in the caller's transaction, with one statement; their positions."""
     head = session.get(ChainHead, _HEAD, with_for_update=True)
     if head is None:
         head = ChainHead(id=_HEAD, position=0, record_hash=GENESIS)
         session.add(head)
-    record = AccessRecord(
-        position=head.position + 1,
-        recorded_at=at or utcnow(),
-        actor=event.actor,
-        on_behalf_of=event.on_behalf_of,
-        subject=event.subject,
-        facts=json.dumps(sorted(set(event.facts)), ensure_ascii=False),
-        purpose=event.purpose,
-        basis=event.basis,
-        outcome=event.outcome,
-        previous_hash=head.record_hash,
-    )
-    record.record_hash = record_hash(record)
-    head.position, head.record_hash = record.position, record.record_hash
-    session.add(record)
-    session.flush()
-    return record
+    moment = at or utcnow()
+    position, previous = head.position, head.record_hash
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        if event.outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}: {event.outcome}")
+        position += 1
+        row = {
+            "position": position,
+            "recorded_at": moment,
+            "actor": event.actor,
+            "on_behalf_of": event.on_behalf_of,
+            "subject": event.subject,
+            "facts": json.dumps(sorted(set(event.facts)), ensure_ascii=False),
+            "purpose": event.purpose,
+            "basis": event.basis,
+            "outcome": event.outcome,
+            "case_ref": event.case_ref,
+            "previous_hash": previous,
+        }
+        row["record_hash"] = previous = _hash_fields(row)
+        rows.append(row)
+    if rows:
+        session.execute(insert(AccessRecord), rows)
+        head.position, head.record_hash = position, previous
+        session.flush()
+    return [row["position"] for row in rows]
+
+
+_HASHED = (
+    "position", "recorded_at", "actor", "on_behalf_of", "subject", "facts", "purpose", "basis", "outcome",
+    "previous_hash",
+)  # fmt: skip
 
 
 def record_hash(record: AccessRecord) -> str:
     """SHA-256 over the record's fields (canonical JSON) and the previous record's hash."""
-    fields = {
-        "position": record.position,
-        "recorded_at": _instant(record.recorded_at),
-        "actor": record.actor,
-        "on_behalf_of": record.on_behalf_of,
-        "subject": record.subject,
-        "facts": record.facts,
-        "purpose": record.purpose,
-        "basis": record.basis,
-        "outcome": record.outcome,
-        "previous_hash": record.previous_hash,
-    }
+    return _hash_fields({name: getattr(record, name) for name in (*_HASHED, "case_ref")})
+
+
+def _hash_fields(row: Mapping[str, Any] | RowMapping) -> str:
+    fields = {name: row[name] for name in _HASHED}
+    fields["recorded_at"] = _instant(row["recorded_at"])
+    if row.get("case_ref") is not None:  # records from before cases existed hash as they did
+        fields["case_ref"] = row["case_ref"]
     canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -123,21 +146,26 @@ def verify_log(session: Session, key: SigningKey) -> VerifyReport:
     report = VerifyReport()
     hashes: dict[int, str] = {}
     expected_position, previous = 1, GENESIS
-    for record in session.scalars(select(AccessRecord).order_by(AccessRecord.position)):
+    columns = [getattr(AccessRecord, name) for name in (*_HASHED, "case_ref", "record_hash")]
+    rows = session.execute(
+        select(*columns).order_by(AccessRecord.position).execution_options(yield_per=10_000)
+    )
+    for record in rows.mappings():
         report.records += 1
-        if record.position != expected_position:
+        position = record["position"]
+        if position != expected_position:
             missing = (
-                f"{expected_position}–{record.position - 1}"
-                if record.position > expected_position + 1
+                f"{expected_position}–{position - 1}"
+                if position > expected_position + 1
                 else str(expected_position)
             )
             report.problems.append(f"{missing}번 기록이 없습니다: 지워졌습니다.")
-        if record_hash(record) != record.record_hash:
-            report.problems.append(f"{record.position}번 기록의 내용이 기록된 뒤에 바뀌었습니다.")
-        elif record.previous_hash != previous:
-            report.problems.append(f"{record.position}번 기록 앞의 기록이 바뀌었거나 순서가 바뀌었습니다.")
-        hashes[record.position] = record.record_hash
-        expected_position, previous = record.position + 1, record.record_hash
+        if _hash_fields(record) != record["record_hash"]:
+            report.problems.append(f"{position}번 기록의 내용이 기록된 뒤에 바뀌었습니다.")
+        elif record["previous_hash"] != previous:
+            report.problems.append(f"{position}번 기록 앞의 기록이 바뀌었거나 순서가 바뀌었습니다.")
+        hashes[position] = record["record_hash"]
+        expected_position, previous = position + 1, record["record_hash"]
     last = expected_position - 1
     for checkpoint in session.scalars(select(Checkpoint).order_by(Checkpoint.id)):
         report.checkpoints += 1
