@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
+from nara.consent import models as consent_models
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.settings import Settings, get_settings
 from nara.web import api, eligibility_api, errors, openapi, pages, security
@@ -16,7 +17,7 @@ from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
 METADATA = Base.metadata
-_MODELS = (audit_models, catalog_models)
+_MODELS = (audit_models, catalog_models, consent_models)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
