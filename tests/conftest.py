@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from nara import catalog
+from nara import catalog, registry
 from nara.app import METADATA, create_app
 from nara.kernel.db import make_engine, session_factory, transaction
 from nara.schema import upgrade
@@ -77,12 +77,56 @@ def curated_index(engine: Engine) -> catalog.SearchIndex:
 
 
 @pytest.fixture(scope="session")
-def app_settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key="t" * 40)
+def registry_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One SQLite file per registry, or one schema per registry in the PostgreSQL test database."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path_factory.mktemp('registries')}/{{agency}}.db"
+    return database_url
 
 
 @pytest.fixture(scope="session")
-def client(engine: Engine, app_settings: Settings) -> Iterator[TestClient]:
+def registries(
+    registry_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[registry.RegistryStore]:
+    """Every agency registry, loaded from a small generated population (``population`` fixture)."""
+    from tests.factories import make_population
+
+    store = registry.RegistryStore(registry_url)
+    store.drop()
+    store.load(make_population(tmp_path_factory.mktemp("population") / "population.parquet"))
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(scope="session")
+def exchange(engine: Engine, registries: registry.RegistryStore, keys_dir: Path) -> registry.Exchange:
+    """The exchange over the test registries; it commits its access-log records, like the real one."""
+    keys = registry.AgencyKeys(keys_dir, list(registries.catalogue.agencies))
+    return registry.Exchange(session_factory(engine), registries, keys)
+
+
+@pytest.fixture(scope="session")
+def app_settings(database_url: str, registry_url: str, keys_dir: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key="t" * 40,
+        registry_url=registry_url,
+        registry_keys_dir=keys_dir,
+        audit_key_path=keys_dir / "audit.pem",
+        download_key_path=keys_dir / "download.pem",
+    )
+
+
+@pytest.fixture(scope="session")
+def client(
+    engine: Engine, registries: registry.RegistryStore, app_settings: Settings
+) -> Iterator[TestClient]:
     with TestClient(create_app(app_settings), raise_server_exceptions=False) as test_client:
         yield test_client
 

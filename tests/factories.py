@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from nara.catalog.schemas import ServiceCreate
@@ -84,3 +86,13 @@ def random_situation(rng: Any, on: str = "2025-06-01") -> dict[str, Any]:
         )
     household = {"income_recognised_monthly": rng.randint(0, 6_000_000), "owns_home": rng.random() < 0.5}
     return {"on": on, "subject": "me", "household": household, "members": members}
+
+
+def make_population(out: Path, households: int = 40, seed: int = 11) -> Path:
+    """A small synthetic population (Parquet) for loading the registries."""
+    from nara.population import generate
+    from nara.rules import median_income_table
+
+    on = date(2025, 1, 1)
+    generate(households, seed, out, on=on, median_income=median_income_table(on))
+    return out

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     port: int = 8000
     search_page_size: int = Field(default=10, ge=1, le=100)
     audit_key_path: Path = PROJECT_ROOT / "var" / "keys" / "audit-ed25519.pem"  # made on first use if absent
+    # Agency registries: one SQLite file each ({agency}), or one PostgreSQL schema each (no {agency}).
+    registry_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'registries' / '{agency}.db'}"
+    registry_keys_dir: Path = PROJECT_ROOT / "var" / "keys"  # registry-<agency>.pem, made on first use
+    download_key_path: Path = PROJECT_ROOT / "var" / "keys" / "download-ed25519.pem"
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from nara import audit
-from nara.audit.models import AccessRecord
+from nara.audit.models import AccessRecord, ChainHead, Checkpoint
 
 
 def make_event(subject: str = "SYN100", **changes: object) -> audit.AccessEvent:
@@ -29,6 +29,8 @@ def key(tmp_path: Path) -> audit.SigningKey:
 
 
 def filled(session: Session, key: audit.SigningKey, count: int = 5) -> list[AccessRecord]:
+    for table in (AccessRecord, ChainHead, Checkpoint):  # other tests' committed reads; rolled back after
+        session.execute(delete(table))
     audit.record_access(session, make_event("SYN0"))
     audit.record_accesses(session, [make_event(f"SYN{n}", case_ref=f"CASE-{n}") for n in range(1, count)])
     audit.write_checkpoint(session, key)

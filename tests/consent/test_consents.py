@@ -75,8 +75,8 @@ def test_an_expired_consent_is_refused(session: Session) -> None:
 def test_nobody_revokes_someone_elses_consent(session: Session) -> None:
     given = give(session, subject="SYN1")
     with pytest.raises(consent.ConsentNotFound):
-        consent.revoke(session, "SYN2", given.id)
-    assert consent.consents_of(session, "SYN2") == []
+        consent.revoke(session, "SYN-CT2", given.id)
+    assert consent.consents_of(session, "SYN-CT2") == []
     assert check(session, given).revoked_at is None
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, insert, select
@@ -37,6 +37,22 @@ class AccessEvent:
     outcome: str = "granted"
     on_behalf_of: str | None = None
     case_ref: str | None = None  # the application or case the read serves, when there is one
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One record of the log as a reader sees it."""
+
+    position: int
+    recorded_at: datetime
+    actor: str
+    on_behalf_of: str | None
+    subject: str
+    facts: tuple[str, ...]
+    purpose: str
+    basis: str
+    outcome: str
+    case_ref: str | None
 
 
 @dataclass
@@ -118,6 +134,40 @@ def _hash_fields(row: Mapping[str, Any] | RowMapping) -> str:
 def _instant(moment: datetime) -> str:
     """The same text whether the database hands the time back with its zone (PostgreSQL) or without."""
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def history(session: Session, subject: str, *, limit: int = 100, offset: int = 0) -> list[AccessEntry]:
+    """Every access to ``subject``'s data, newest first (내 정보 이용내역)."""
+    query = (
+        select(AccessRecord)
+        .where(AccessRecord.subject == subject)
+        .order_by(AccessRecord.position.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_entry(record) for record in session.scalars(query)]
+
+
+def entry_at(session: Session, position: int) -> AccessEntry | None:
+    record = session.get(AccessRecord, position)
+    return _entry(record) if record else None
+
+
+def _entry(record: AccessRecord) -> AccessEntry:
+    return AccessEntry(
+        position=record.position,
+        recorded_at=record.recorded_at
+        if record.recorded_at.tzinfo
+        else record.recorded_at.replace(tzinfo=UTC),
+        actor=record.actor,
+        on_behalf_of=record.on_behalf_of,
+        subject=record.subject,
+        facts=tuple(json.loads(record.facts)),
+        purpose=record.purpose,
+        basis=record.basis,
+        outcome=record.outcome,
+        case_ref=record.case_ref,
+    )
 
 
 def write_checkpoint(session: Session, key: SigningKey) -> Checkpoint | None:

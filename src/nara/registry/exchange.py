@@ -1,0 +1,173 @@
+"""The exchange (정보 공동이용): the only way to read a registry.
+
+``request(caller, subject, facts, purpose, basis)`` checks the basis — a legal article from the
+catalogue (``law:<id>``) or the citizen's consent (``consent:<id>``) — records the access in the
+access log and commits that record *before* any registry is read (so no read is ever unlogged), then
+reads each registry that holds some of the facts and returns one response per registry, signed with that
+agency's key (compact JWS, Ed25519). A refused request is recorded too, then raised.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from nara import audit, consent
+from nara.kernel.db import transaction
+from nara.kernel.errors import NaraError
+from nara.kernel.signing import SignatureInvalid, read_jws
+from nara.registry.catalogue import Catalogue, Fact
+from nara.registry.errors import ExchangeRefused, ResponseInvalid, SubjectNotFound, UnknownFact
+from nara.registry.keys import AgencyKeys
+from nara.registry.storage import RegistryStore
+
+RESPONSE_TYPE = "nara-registry-response+jwt"
+
+
+@dataclass(frozen=True)
+class ExchangeRequest:
+    caller: str  # official:<agency>:<id> | agency:<code> | third_party:<client> | nara:<part> | citizen:<id>
+    subject: str
+    facts: tuple[str, ...]
+    purpose: str
+    basis: str  # law:<basis id> | consent:<consent id>
+    on_behalf_of: str | None = None
+    case_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedResponse:
+    agency: str
+    token: str
+
+
+@dataclass(frozen=True)
+class FactValue:
+    name: str
+    value: Any
+    agency: str  # the registry that signed it
+
+
+@dataclass(frozen=True)
+class ExchangeResult:
+    access_position: int  # the access-log record of this read
+    responses: tuple[SignedResponse, ...]
+
+
+class Exchange:
+    def __init__(self, sessions: sessionmaker[Session], store: RegistryStore, keys: AgencyKeys) -> None:
+        self.sessions = sessions
+        self.store = store
+        self.keys = keys
+        self.catalogue: Catalogue = store.catalogue
+
+    def request(self, request: ExchangeRequest) -> ExchangeResult:
+        refusal: NaraError | None = None
+        with transaction(self.sessions) as session:
+            try:
+                facts = self._facts(request.facts)
+                self._authorise(session, request, facts)
+            except (ExchangeRefused, UnknownFact, consent.ConsentRefused) as error:
+                refusal = error
+            position = audit.record_access(session, _event(request, "refused" if refusal else "granted"))
+        if refusal is not None:
+            raise refusal  # recorded and committed first
+        return ExchangeResult(position, self._read(request, facts, position))
+
+    def _facts(self, names: tuple[str, ...]) -> list[Fact]:
+        unknown = sorted(set(names) - set(self.catalogue.facts))
+        if unknown or not names:
+            raise UnknownFact(f"정보 목록에 없는 정보입니다: {', '.join(unknown) or '(없음)'}", facts=unknown)
+        return [self.catalogue.facts[name] for name in dict.fromkeys(names)]
+
+    def _authorise(self, session: Session, request: ExchangeRequest, facts: list[Fact]) -> None:
+        kind, _, reference = request.basis.partition(":")
+        if kind == "consent":
+            consent.check(
+                session,
+                reference,
+                subject=request.subject,
+                recipient=request.caller,
+                purpose=request.purpose,
+                facts=[fact.name for fact in facts],
+            )
+            return
+        if kind != "law":
+            raise ExchangeRefused(
+                "exchange.no_basis", "근거 법령(law:…)이나 본인 동의(consent:…)가 있어야 합니다."
+            )
+        basis = self.catalogue.legal_bases.get(reference)
+        if basis is None:
+            raise ExchangeRefused("exchange.unknown_basis", f"정보 목록에 없는 근거입니다: {reference}")
+        if request.purpose not in basis.purposes:
+            raise ExchangeRefused(
+                "exchange.basis_not_for_purpose",
+                f"{basis.title}은(는) '{self.catalogue.purpose_label(request.purpose)}' 목적의 근거가 아닙니다.",
+            )
+        if not basis.allows_caller(request.caller, request.subject):
+            raise ExchangeRefused(
+                "exchange.caller_not_allowed", f"{basis.title}은(는) {request.caller}에게 허용되지 않습니다."
+            )
+        beyond = [fact.label for fact in facts if not basis.covers_fact(fact)]
+        if beyond:
+            raise ExchangeRefused(
+                "exchange.fact_not_covered", f"{basis.title}의 범위 밖의 정보입니다: {', '.join(beyond)}"
+            )
+
+    def _read(self, request: ExchangeRequest, facts: list[Fact], position: int) -> tuple[SignedResponse, ...]:
+        by_registry: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts:
+            by_registry[fact.registry].append(fact)
+        if not self.store.knows(request.subject):
+            raise SubjectNotFound(f"{request.subject}: 주민등록에 없는 사람입니다.")
+        responses = []
+        for agency, held in by_registry.items():
+            values = self.store.read(agency, request.subject, held)
+            payload = {
+                "iss": f"nara:registry:{agency}",
+                "aud": request.caller,
+                "sub": request.subject,
+                "iat": int(time.time()),
+                "jti": f"{position}:{agency}",
+                "access_log_position": position,
+                "purpose": request.purpose,
+                "basis": request.basis,
+                "facts": values if values is not None else {fact.name: None for fact in held},
+            }
+            responses.append(SignedResponse(agency, self.keys.key(agency).sign_jws(payload, RESPONSE_TYPE)))
+        return tuple(responses)
+
+
+def verify_responses(result: ExchangeResult, jwks: Mapping[str, Any]) -> dict[str, FactValue]:
+    """Every fact in the responses, each checked against its agency's published key; raises on any doubt."""
+    keys = {key["kid"]: key for key in jwks["keys"]}
+    values: dict[str, FactValue] = {}
+    for response in result.responses:
+        try:
+            header, payload = read_jws(response.token, keys, RESPONSE_TYPE)
+        except SignatureInvalid as error:
+            raise ResponseInvalid(f"{response.agency}: {error}") from error
+        agency = keys[header["kid"]]["agency"]
+        if payload.get("iss") != f"nara:registry:{agency}":
+            raise ResponseInvalid(f"{agency}의 키로 다른 기관({payload.get('iss')})의 응답에 서명했습니다.")
+        for name, value in payload["facts"].items():
+            values[name] = FactValue(name, value, agency)
+    return values
+
+
+def _event(request: ExchangeRequest, outcome: str) -> audit.AccessEvent:
+    return audit.AccessEvent(
+        actor=request.caller,
+        subject=request.subject,
+        facts=request.facts,
+        purpose=request.purpose,
+        basis=request.basis,
+        outcome=outcome,
+        on_behalf_of=request.on_behalf_of,
+        case_ref=request.case_ref,
+    )

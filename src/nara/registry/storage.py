@@ -1,0 +1,194 @@
+"""Each agency registry's own database: one table of records per registry, in its own file or schema.
+
+``url`` names where registries live. With ``{agency}`` in it (the SQLite default:
+``sqlite:///var/registries/{agency}.db``) every registry gets its own database; without it (PostgreSQL)
+they share a server but each owns a schema ``registry_<agency>``. Either way no registry can join another's
+tables, and Nara's own database holds none of their data: they are read only through the exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeEngine
+
+from nara.kernel.db import make_engine
+from nara.registry import synthetic
+from nara.registry.catalogue import Catalogue, Fact, catalogue
+
+_TYPES: dict[str, Callable[[], TypeEngine[Any]]] = {
+    "date": Date,
+    "integer": BigInteger,
+    "boolean": Boolean,
+    "code": lambda: String(40),
+    "text": lambda: String(200),
+}
+_POPULATION_COLUMNS = {"household_size": "household_size"}  # registry column → population column
+_BATCH = 20_000
+Progress = Callable[[str, int], None]
+
+
+class RegistryStore:
+    """Where every agency's registry lives; opens one engine per registry on first use."""
+
+    def __init__(self, url: str, facts: Catalogue | None = None) -> None:
+        self.url = url
+        self.catalogue = facts or catalogue()
+        self._engines: dict[str, Engine] = {}
+        self._tables = {
+            code: _records_table(self.catalogue.facts_of(code)) for code in self.catalogue.agencies
+        }
+
+    def engine(self, agency: str) -> Engine:
+        if agency not in self._engines:
+            self._engines[agency] = self._open(agency)
+        return self._engines[agency]
+
+    def _open(self, agency: str) -> Engine:
+        if "{agency}" in self.url:
+            return make_engine(self.url.replace("{agency}", agency))
+        engine = make_engine(self.url).execution_options(schema_translate_map={None: f"registry_{agency}"})
+        if engine.dialect.name == "sqlite":
+            raise ValueError("SQLite registries need {agency} in NARA_REGISTRY_URL (one file per registry).")
+        return engine
+
+    def table(self, agency: str) -> Table:
+        return self._tables[agency]
+
+    def create(self) -> None:
+        """Create every registry's table (and schema) if missing."""
+        for agency, table in self._tables.items():
+            engine = self.engine(agency)
+            with engine.begin() as connection:
+                if "{agency}" not in self.url:
+                    connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "registry_{agency}"'))
+                table.metadata.create_all(connection)
+
+    def drop(self) -> None:
+        for agency, table in self._tables.items():
+            with self.engine(agency).begin() as connection:
+                table.metadata.drop_all(connection)
+
+    def counts(self) -> dict[str, int]:
+        """Records held by each registry."""
+        counts = {}
+        for agency, table in self._tables.items():
+            with self.engine(agency).connect() as connection:
+                counts[agency] = connection.scalar(select(func.count()).select_from(table)) or 0
+        return counts
+
+    def load(self, population: Path, progress: Progress | None = None) -> dict[str, int]:
+        """Replace every registry's records with the synthetic population in ``population`` (Parquet)."""
+        self.create()
+        loaded = {}
+        for agency, table in self._tables.items():
+            with self.engine(agency).begin() as connection:
+                connection.execute(delete(table))
+                loaded[agency] = 0
+                facts = self.catalogue.facts_of(agency)
+                partial = self.catalogue.is_partial(agency)
+                for rows in _registry_rows(population, facts, partial=partial):
+                    connection.execute(insert(table), rows)
+                    loaded[agency] += len(rows)
+                    if progress:
+                        progress(agency, loaded[agency])
+        return loaded
+
+    def read(self, agency: str, subject: str, facts: list[Fact]) -> dict[str, Any] | None:
+        """The facts this registry holds about ``subject``; None when it has no record of them.
+
+        A partial registry's silence is an answer: its facts' ``absent`` values.
+        """
+        table = self._tables[agency]
+        query = select(*(table.c[fact.column] for fact in facts)).where(table.c.person_id == subject)
+        with self.engine(agency).connect() as connection:
+            row = connection.execute(query).mappings().first()
+        if row is None:
+            return {fact.name: fact.absent for fact in facts} if self.catalogue.is_partial(agency) else None
+        return {fact.name: _plain(row[fact.column]) for fact in facts}
+
+    def knows(self, subject: str) -> bool:
+        """Whether the resident registry has this person."""
+        table = self._tables["resident"]
+        with self.engine("resident").connect() as connection:
+            return (
+                connection.scalar(select(table.c.person_id).where(table.c.person_id == subject)) is not None
+            )
+
+    def residents(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        """Householders in the resident registry (for the development sign-in's list)."""
+        table = self._tables["resident"]
+        query = (
+            select(
+                table.c.person_id, table.c.name, table.c.birth_date, table.c.region, table.c.household_size
+            )
+            .where(table.c.relation == "self")
+            .order_by(table.c.household_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine("resident").connect() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+
+
+def _records_table(facts: list[Fact]) -> Table:
+    columns = [
+        Column("person_id", String(20), primary_key=True),
+        Column("household_id", String(20), nullable=False, index=True),
+    ]
+    columns += [Column(fact.column, _TYPES[fact.type]()) for fact in facts]
+    return Table("records", MetaData(), *columns)
+
+
+def _registry_rows(population: Path, facts: list[Fact], *, partial: bool) -> Iterator[list[dict[str, Any]]]:
+    """The population's rows as this registry's records, in batches (a partial registry's only)."""
+    derived = {"name", "address"}
+    wanted = {"person_id", "household_id", "relation", "region"}
+    wanted |= {_POPULATION_COLUMNS.get(f.column, f.column) for f in facts if f.column not in derived}
+    for batch in pq.ParquetFile(population).iter_batches(batch_size=_BATCH, columns=sorted(wanted)):
+        rows = []
+        for person in batch.to_pylist():
+            record = {"person_id": person["person_id"], "household_id": person["household_id"]}
+            for fact in facts:
+                record[fact.column] = _population_value(fact.column, person)
+            if not partial or any(record[fact.column] != fact.absent for fact in facts):
+                rows.append(record)
+        if rows:
+            yield rows
+
+
+def _population_value(column: str, person: dict[str, Any]) -> Any:
+    if column == "name":
+        return synthetic.person_name(person["person_id"], person["household_id"], person["relation"])
+    if column == "address":
+        return synthetic.address(person["household_id"], person["region"])
+    return person[_POPULATION_COLUMNS.get(column, column)]
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON carries it: dates as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value

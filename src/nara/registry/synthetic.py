@@ -1,0 +1,53 @@
+"""Names and addresses for the synthetic population, which has neither (the resident registry needs both).
+
+Deterministic from the person and household ids, so a reload gives everyone the same name. Surnames
+follow their shares in 2015 인구주택총조사 성씨·본관 (KOSIS, 통계청): 김 21.5 %, 이 14.7 %, 박 8.4 %,
+최 4.7 %, 정 4.3 %, …; given names are two syllables from common name syllables. Road names are made up
+("나라로 …길") so no address is a real one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect
+from functools import lru_cache
+from itertools import accumulate
+
+from nara.rules import sigungu_table
+
+_SURNAMES = (
+    ("김", 21.5), ("이", 14.7), ("박", 8.4), ("최", 4.7), ("정", 4.3), ("강", 2.4), ("조", 2.1),
+    ("윤", 2.1), ("장", 2.0), ("임", 1.7), ("한", 1.5), ("오", 1.5), ("서", 1.5), ("신", 1.4),
+    ("권", 1.4), ("황", 1.4), ("안", 1.4), ("송", 1.3), ("전", 1.1), ("홍", 1.1),
+)  # fmt: skip
+_FIRST = "민서지하도예수현준윤은채유소시다주성영정혜태경"
+_SECOND = "준윤우서진호연민아은희수원빈현재영훈지석"
+_CUMULATIVE = tuple(accumulate(share for _, share in _SURNAMES))
+
+
+def _draw(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
+
+
+def surname(household_id: str, relation: str) -> str:
+    """Spouses keep their own surname; everyone else in a household shares the head's."""
+    key = f"{household_id}:spouse" if relation == "spouse" else household_id
+    point = (_draw(key) % 10_000) / 10_000 * _CUMULATIVE[-1]
+    return _SURNAMES[min(bisect(_CUMULATIVE, point), len(_SURNAMES) - 1)][0]
+
+
+def person_name(person_id: str, household_id: str, relation: str) -> str:
+    draw = _draw(person_id)
+    return surname(household_id, relation) + _FIRST[draw % len(_FIRST)] + _SECOND[(draw >> 16) % len(_SECOND)]
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    return {code: f"{sido} {name}" for code, sido, name in sigungu_table()}
+
+
+def address(household_id: str, region: str) -> str:
+    """A made-up road address in the household's real 시군구, e.g. "서울특별시 종로구 나라로12길 34"."""
+    draw = _draw(f"address:{household_id}")
+    place = _region_names().get(region, region)
+    return f"{place} 나라로{draw % 90 + 1}길 {(draw >> 8) % 200 + 1}"
