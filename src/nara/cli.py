@@ -25,12 +25,14 @@ eligibility_app = typer.Typer(help="자격 판정", no_args_is_help=True)
 rules_app = typer.Typer(help="자격 규칙", no_args_is_help=True)
 population_app = typer.Typer(help="합성 인구", no_args_is_help=True)
 audit_app = typer.Typer(help="개인정보 접속기록", no_args_is_help=True)
+registry_app = typer.Typer(help="기관 정보 보유처(레지스트리)와 정보 공동이용", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(rules_app, name="rules")
 app.add_typer(population_app, name="population")
 app.add_typer(audit_app, name="audit")
+app.add_typer(registry_app, name="registry")
 
 
 @app.command()
@@ -322,6 +324,111 @@ def audit_verify() -> None:
         typer.echo(f"접속기록 {report.records:,}건 중 문제가 {len(report.problems)}개 있습니다.", err=True)
         raise typer.Exit(1)
     typer.echo(f"접속기록 {report.records:,}건과 확인점 {report.checkpoints}개가 모두 온전합니다.")
+
+
+@registry_app.command("load")
+def registry_load(
+    households: int = typer.Option(1000, min=1, max=2_000_000, help="만들 가구 수 (--population이 없을 때)"),
+    seed: int = typer.Option(1, help="난수 씨앗"),
+    population: Path = typer.Option(None, exists=True, dir_okay=False, help="불러올 합성 인구 Parquet 파일"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="이미 불러왔으면 건너뜁니다 (make run)"),
+) -> None:
+    """Load every agency registry from a synthetic population (generated here unless --population)."""
+    import tempfile
+    from datetime import date
+
+    from nara.population import generate
+    from nara.registry import RegistryStore
+    from nara.rules import median_income_table
+
+    store = RegistryStore(get_settings().registry_url)
+    store.create()
+    if if_empty and store.counts()["resident"] > 0:
+        typer.echo(f"기관 레지스트리에 이미 주민 {store.counts()['resident']:,}명이 있어 그대로 둡니다.")
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        if population is None:
+            on = date(2025, 1, 1)
+            population = Path(folder) / "population.parquet"
+            typer.echo(f"합성 인구 {households:,}가구를 만드는 중…")
+            generate(households, seed, population, on=on, median_income=median_income_table(on))
+        loaded = store.load(population, progress=lambda agency, rows: None)
+    for agency, rows in loaded.items():
+        typer.echo(f"  {store.catalogue.agencies[agency].display}: {rows:,}건")
+    typer.echo("기관 레지스트리를 모두 불러왔습니다 (합성 자료이며 실제 사람이 아닙니다).")
+
+
+@registry_app.command("request")
+def registry_request(
+    caller: str = typer.Option(..., "--as", help="요청하는 쪽 (예: official:mohw:k0001, agency:mohw)"),
+    subject: str = typer.Option(..., help="정보주체 (예: SYN0)"),
+    facts: str = typer.Option(..., help="쉼표로 나눈 정보 이름 (예: member.birth_date,household.size)"),
+    purpose: str = typer.Option(..., help="목적 (예: benefit_determination)"),
+    basis: str = typer.Option(..., help="근거: law:<법령 id> 또는 consent:<동의 id>"),
+    case_ref: str = typer.Option(None, help="이 조회가 속한 신청·사건 번호"),
+) -> None:
+    """Ask the registries for facts, as an agency would; prints the verified facts and signed responses."""
+    from nara.kernel.errors import NaraError
+    from nara.registry import ExchangeRequest, open_exchange, verify_responses
+
+    settings = get_settings()
+    exchange = open_exchange(_sessions(), settings.registry_url, settings.registry_keys_dir)
+    request = ExchangeRequest(
+        caller,
+        subject,
+        tuple(f.strip() for f in facts.split(",") if f.strip()),
+        purpose,
+        basis,
+        case_ref=case_ref,
+    )
+    try:
+        result = exchange.request(request)
+    except NaraError as error:
+        typer.echo(
+            f"거절되었습니다 ({error.code}): {error.detail} — 이 요청도 접속기록에 남았습니다.", err=True
+        )
+        raise typer.Exit(1) from error
+    values = verify_responses(result, exchange.keys.jwks())
+    document = {
+        "access_log_position": result.access_position,
+        "facts": {name: {"value": fact.value, "agency": fact.agency} for name, fact in values.items()},
+        "responses": [{"agency": r.agency, "jws": r.token} for r in result.responses],
+    }
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@registry_app.command("keys")
+def registry_keys() -> None:
+    """Print every agency's public key (JWKS), to check registry responses with."""
+    from nara.registry import AgencyKeys, catalogue
+
+    settings = get_settings()
+    keys = AgencyKeys(settings.registry_keys_dir, list(catalogue().agencies))
+    typer.echo(json.dumps(keys.jwks(), indent=2))
+
+
+@app.command("verify-download")
+def verify_download(
+    archive: Path = typer.Argument(..., help="내려받은 zip 파일"),
+    public_key: Path = typer.Option(
+        None, exists=True, dir_okay=False, help="발급 공개키 JWK 파일 (기본: 이 서버의 키)"
+    ),
+) -> None:
+    """Check a 'download my data' archive: the manifest's signature and every file's hash; exit 1 if any fails."""
+    from nara import registry
+    from nara.kernel.signing import load_or_create_key
+
+    if public_key is not None:
+        jwk = json.loads(public_key.read_text())
+    else:
+        jwk = load_or_create_key(get_settings().download_key_path).public_jwk()
+    report = registry.verify_download(archive, jwk)
+    for problem in report.problems:
+        typer.echo(f"  문제: {problem}", err=True)
+    if not report.ok:
+        typer.echo("이 파일은 나라에서 발급한 그대로가 아닙니다.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"온전합니다: {report.subject}님의 정보 파일 {report.files}개, 발급 {report.issued_at}.")
 
 
 def main() -> None:

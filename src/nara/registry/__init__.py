@@ -1,6 +1,7 @@
 """Agency registries and the exchange (정보 공동이용): facts read only on a legal basis or consent."""
 
 from nara.registry.catalogue import Agency, Catalogue, Fact, LegalBasis, catalogue
+from nara.registry.download import DownloadReport, build_download, verify_download
 from nara.registry.errors import ExchangeRefused, ResponseInvalid, SubjectNotFound, UnknownFact
 from nara.registry.exchange import (
     Exchange,
@@ -8,6 +9,7 @@ from nara.registry.exchange import (
     ExchangeResult,
     FactValue,
     SignedResponse,
+    open_exchange,
     verify_responses,
 )
 from nara.registry.keys import AgencyKeys
@@ -17,6 +19,7 @@ __all__ = [
     "Agency",
     "AgencyKeys",
     "Catalogue",
+    "DownloadReport",
     "Exchange",
     "ExchangeRefused",
     "ExchangeRequest",
@@ -29,6 +32,9 @@ __all__ = [
     "SignedResponse",
     "SubjectNotFound",
     "UnknownFact",
+    "build_download",
     "catalogue",
+    "open_exchange",
+    "verify_download",
     "verify_responses",
 ]

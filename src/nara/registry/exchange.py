@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -141,6 +142,12 @@ class Exchange:
             }
             responses.append(SignedResponse(agency, self.keys.key(agency).sign_jws(payload, RESPONSE_TYPE)))
         return tuple(responses)
+
+
+def open_exchange(sessions: sessionmaker[Session], registry_url: str, keys_dir: Path) -> Exchange:
+    """The exchange over the registries at ``registry_url`` with agency keys from ``keys_dir``."""
+    store = RegistryStore(registry_url)
+    return Exchange(sessions, store, AgencyKeys(keys_dir, list(store.catalogue.agencies)))
 
 
 def verify_responses(result: ExchangeResult, jwks: Mapping[str, Any]) -> dict[str, FactValue]:
