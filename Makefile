@@ -23,6 +23,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed
 	NARA_ENV=development $(NARA) db upgrade
 	NARA_ENV=development $(NARA) catalog seed
+	NARA_ENV=development $(NARA) registry load --households 1000 --if-empty
 	NARA_ENV=development $(NARA) serve
 
 ## make test: lint, type-check, architecture contracts, then the suite (SQLite; PostgreSQL too when

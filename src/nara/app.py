@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from nara import registry
 from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.consent import models as consent_models
 from nara.kernel.db import Base, make_engine, session_factory
+from nara.kernel.signing import load_or_create_key
 from nara.settings import Settings, get_settings
-from nara.web import api, eligibility_api, errors, openapi, pages, security
+from nara.web import api, eligibility_api, errors, mydata_api, mydata_pages, openapi, pages, security
 from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
@@ -31,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         search.index()  # build the search index before the first citizen waits for it
         yield
+        app.state.nara.exchange.store.dispose()
         engine.dispose()
 
     app = FastAPI(
@@ -43,13 +46,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.nara = AppState(
-        settings=settings, engine=engine, sessions=sessions, search=CatalogSearch(sessions)
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        search=search,  # the one the lifespan indexes before the first request
+        exchange=registry.open_exchange(sessions, settings.registry_url, settings.registry_keys_dir),
+        download_key=load_or_create_key(settings.download_key_path),
     )
     security.install(app)
     errors.install(app)
     app.include_router(api.router)
     app.include_router(eligibility_api.router)
+    app.include_router(mydata_api.router)
     app.include_router(pages.router)
+    app.include_router(mydata_pages.router)
     pages.mount_static(app)
     openapi.install(app)
     return app

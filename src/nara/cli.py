@@ -326,6 +326,36 @@ def audit_verify() -> None:
     typer.echo(f"접속기록 {report.records:,}건과 확인점 {report.checkpoints}개가 모두 온전합니다.")
 
 
+@audit_app.command("analyse")
+def audit_analyse(
+    days: int = typer.Option(30, min=1, max=3650, help="최근 며칠의 기록을 볼지"),
+    as_json: bool = typer.Option(False, "--json", help="JSON으로 출력"),
+) -> None:
+    """Flag unusual access: many unrelated citizens, reads without a case, off-hours bursts, beyond consent."""
+    from datetime import timedelta
+
+    from nara import consent
+    from nara.audit.analysis import analyse, load_entries
+    from nara.kernel.clock import utcnow
+
+    sessions = _sessions()
+    with sessions() as session:
+
+        def consented_facts(consent_id: str) -> frozenset[str] | None:
+            given = consent.find(session, consent_id)
+            return frozenset(given.facts) if given else None
+
+        findings = analyse(
+            load_entries(session, since=utcnow() - timedelta(days=days)), consented_facts=consented_facts
+        )
+    if as_json:
+        typer.echo(json.dumps([finding.__dict__ for finding in findings], ensure_ascii=False, indent=2))
+        return
+    for finding in findings:
+        typer.echo(f"[{finding.code}] {finding.message} (기록 {len(finding.positions)}건)")
+    typer.echo(f"최근 {days}일 접속기록에서 살펴볼 일 {len(findings)}건을 찾았습니다.")
+
+
 @registry_app.command("load")
 def registry_load(
     households: int = typer.Option(1000, min=1, max=2_000_000, help="만들 가구 수 (--population이 없을 때)"),

@@ -52,7 +52,7 @@ def test_the_archive_holds_everything_and_verifies(
 
 def test_a_changed_file_is_named(exchange: registry.Exchange, tmp_path: Path) -> None:
     path, public = download(exchange, tmp_path)
-    changed = rewritten(path, {"facts.csv": "name,value\nhousehold.assets,0\n".encode()})
+    changed = rewritten(path, {"facts.csv": b"name,value\nhousehold.assets,0\n"})
     assert registry.verify_download(changed, public).problems == [
         "facts.csv: 내용이 발급된 뒤에 바뀌었습니다."
     ]

@@ -252,7 +252,9 @@ class ManySubjects:
         usual = {agency: usual_day(days) for agency, days in peers.items()}
         for (actor, day), count in counts.items():
             median, spread = usual[agency_of(actor)]
-            limit = max(self.thresholds.many_subjects_floor, median + self.thresholds.many_subjects_spread * spread)
+            limit = max(
+                self.thresholds.many_subjects_floor, median + self.thresholds.many_subjects_spread * spread
+            )
             if count > limit:
                 yield Finding(
                     MANY_SUBJECTS,
@@ -359,7 +361,8 @@ def bursts(
 
 
 class _Overreach(_Evidence):
-    """A third party's reads beyond consent in one day: the facts it had no consent for."""
+    """A third party's reads beyond consent in one day: the facts it had no consent for, and how many
+    reads had no known consent at all."""
 
     __slots__ = ("facts", "unconsented")
 
@@ -372,7 +375,9 @@ class _Overreach(_Evidence):
 class BeyondConsent:
     """``audit.beyond_consent``: third parties reading outside their consents, or probing with refusals."""
 
-    def __init__(self, thresholds: Thresholds, consented_facts: Callable[[str], frozenset[str] | None]) -> None:
+    def __init__(
+        self, thresholds: Thresholds, consented_facts: Callable[[str], frozenset[str] | None]
+    ) -> None:
         self.thresholds = thresholds
         self.consented_facts = consented_facts
         self.consents: dict[str, frozenset[str] | None] = {}
@@ -393,7 +398,6 @@ class BeyondConsent:
         day.add(entry.position, local)
         if allowed is None:
             day.unconsented += 1
-            day.facts.update(entry.facts)
         else:
             day.facts.update(fact for fact in entry.facts if fact not in allowed)
 
@@ -415,13 +419,12 @@ class BeyondConsent:
 
     def findings(self) -> Iterator[Finding]:
         for (actor, day), reads in self.overreach.items():
-            unknown = f", 알 수 없거나 없는 동의로 읽은 {reads.unconsented}건 포함" if reads.unconsented else ""
             yield Finding(
                 BEYOND_CONSENT,
                 actor,
                 tuple(reads.positions),
-                f"{actor} 이(가) {day}에 시민이 동의하지 않은 정보({_listed(reads.facts)})를 "
-                f"{len(reads.positions)}건 열람했습니다 ({reads.span()}, 한국 시간{unknown}).",
+                f"{actor} 이(가) {day}에 시민의 동의를 벗어나 정보를 {len(reads.positions)}건 열람했습니다: "
+                f"{_overreach_detail(reads)} ({reads.span()}, 한국 시간).",
             )
         for (actor, day), refused in self.refusals.items():
             if len(refused.positions) >= self.thresholds.refusals_per_day:
@@ -432,6 +435,14 @@ class BeyondConsent:
                     f"{actor} 이(가) {day} 하루에 거절된 열람 시도를 {len(refused.positions)}건 했습니다 "
                     f"({refused.span()}, 한국 시간): 동의 범위 밖의 정보를 떠보는 것일 수 있습니다.",
                 )
+
+
+def _overreach_detail(reads: _Overreach) -> str:
+    beyond = len(reads.positions) - reads.unconsented
+    parts = [f"동의하지 않은 정보({_listed(reads.facts)}) {beyond}건"] if beyond else []
+    if reads.unconsented:
+        parts.append(f"확인되지 않거나 없는 동의 {reads.unconsented}건")
+    return ", ".join(parts)
 
 
 def _listed(facts: set[str], shown: int = 3) -> str:

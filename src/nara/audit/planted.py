@@ -113,9 +113,12 @@ class PlantedLog:
 
 
 def generate(records: int = 200_000, *, seed: int = 20261102, start: date = START) -> PlantedLog:
-    """About ``records`` events over at least two weeks from ``start`` (a Monday), with the plants."""
+    """About ``records`` events (never fewer than two weeks' worth, some 70,000) from ``start``, a Monday."""
+    if start.weekday() != 0:
+        raise ValueError(f"the log starts on a Monday (the plants fall on given weekdays): {start}")
     days = max(MINIMUM_DAYS, round(records / 5_000))
     log = _Log(random.Random(seed), start)
+    misuse, benign = _plant(log)
     for offset in range(days):
         day = start + timedelta(days=offset)
         log.apps_day(day)
@@ -125,16 +128,15 @@ def generate(records: int = 200_000, *, seed: int = 20261102, start: date = STAR
             for agency in AGENCIES:
                 for number in range(1, OFFICIALS_PER_AGENCY + 1):
                     official = _official(agency, number)
-                    if official not in log.busy.get(day, ()):
+                    if (official, day) not in log.replaced:
                         log.official_day(official, agency, day, log.rng.randint(5, 25))
     working_days = sum((start + timedelta(days=offset)).weekday() < 5 for offset in range(days))
-    batch = max(10, (records - len(log.events) - 400) // (working_days * len(AGENCIES) * len(BATCHES)))
+    batch = max(10, (records - len(log.events)) // (working_days * len(AGENCIES) * len(BATCHES)))
     for offset in range(days):
         day = start + timedelta(days=offset)
         if day.weekday() < 5:
             for agency in AGENCIES:
                 log.agency_batches(agency, day, batch)
-    misuse, benign = _plant(log)
     log.events.sort(key=lambda pair: pair[0])
     return PlantedLog(log.events, misuse, benign, log.consents)
 
@@ -157,9 +159,8 @@ class _Log:
         self.events: list[tuple[datetime, AccessEvent]] = []
         self.consents: dict[str, frozenset[str]] = {}
         self.cases = 0
-        self.busy: dict[date, set[str]] = {  # officials whose day a plant replaces
-            start + timedelta(days=7): {"official:MOHW:k101"},
-        }
+        self.replaced: set[tuple[str, date]] = set()  # an official's day a plant writes instead
+        self.counted: set[tuple[str, date]] = set()  # an actor's day whose slips or refusals a plant counts
 
     def citizen(self) -> str:
         return f"SYN{self.rng.randrange(1, POPULATION):06d}"
@@ -178,15 +179,20 @@ class _Log:
         self, moment: datetime, official: str, agency: Agency, subject: str, case_ref: str | None
     ) -> None:
         facts = tuple(self.rng.sample(agency.facts, self.rng.randint(1, len(agency.facts))))
-        self.read(moment, AccessEvent(official, subject, facts, agency.purpose, agency.basis, case_ref=case_ref))
+        self.read(
+            moment, AccessEvent(official, subject, facts, agency.purpose, agency.basis, case_ref=case_ref)
+        )
 
     def office_moment(self, day: date) -> datetime:
         return _korean_time(day, 9, 0, self.rng.uniform(0, 8.8 * 3600))
 
-    def read_case(self, moment: datetime, official: str, agency: Agency, case_ref: str, members: list[str]) -> int:
+    def read_case(
+        self, moment: datetime, official: str, agency: Agency, case_ref: str, members: list[str]
+    ) -> int:
+        counted = (official, moment.astimezone(KST).date()) in self.counted
         for member in members:
             moment += timedelta(seconds=self.rng.randint(5, 90))
-            slipped = self.rng.random() < SLIP_RATE
+            slipped = not counted and self.rng.random() < SLIP_RATE
             self.official_read(moment, official, agency, member, None if slipped else case_ref)
         return len(members)
 
@@ -194,7 +200,9 @@ class _Log:
         """Households under cases, in office hours, until about ``citizens`` citizens are read."""
         read = 0
         while read < citizens:
-            read += self.read_case(self.office_moment(day), official, agency, self.new_case(agency), self.household())
+            read += self.read_case(
+                self.office_moment(day), official, agency, self.new_case(agency), self.household()
+            )
 
     def agency_batches(self, agency: Agency, day: date, size: int) -> None:
         for at in BATCHES:
@@ -222,10 +230,11 @@ class _Log:
 
     def apps_day(self, day: date) -> None:
         for app, scope in APP_SCOPES.items():
+            counted = (f"third_party:{app}", day) in self.counted
             for _ in range(APP_READS_PER_DAY):
                 moment = _korean_time(day, 7, 0, self.rng.uniform(0, 17 * 3600 - 1))
                 facts = self.rng.sample(sorted(scope), self.rng.randint(1, len(scope)))
-                refused = self.rng.random() < APP_REFUSAL_RATE
+                refused = not counted and self.rng.random() < APP_REFUSAL_RATE
                 self.app_read(moment, app, facts, outcome="refused" if refused else "granted")
 
     def proactive_night(self, day: date) -> None:
@@ -248,7 +257,11 @@ class _Log:
 
 
 def _plant(log: _Log) -> tuple[dict[str, frozenset[tuple[str, str]]], dict[str, str]]:
-    """Write the misuse and the look-alikes; what each scenario should (not) make the analysis report."""
+    """Write the misuse and the look-alikes; what each scenario should (not) make the analysis report.
+
+    Planted first, so the ordinary days know which official's day a plant replaces and which day's slips or
+    refusals a plant counts exactly (no random slip then tips a look-alike over a threshold).
+    """
     mohw, molit, moel, nts = AGENCIES
     misuse = {
         "snooping without cases": _snooping(log, mohw, 7, log.day(3), citizens=70, made_up_cases=False),
@@ -283,13 +296,16 @@ def _snooping(
     return frozenset({(MANY_SUBJECTS, official), (NO_CASE, official)})
 
 
-def _without_case(log: _Log, agency: Agency, number: int, day: date, *, reads: int) -> frozenset[tuple[str, str]]:
+def _without_case(
+    log: _Log, agency: Agency, number: int, day: date, *, reads: int
+) -> frozenset[tuple[str, str]]:
     official = _without_case_benign(log, agency, number, day, reads=reads)
     return frozenset({(NO_CASE, official)})
 
 
 def _without_case_benign(log: _Log, agency: Agency, number: int, day: date, *, reads: int) -> str:
     official = _official(agency, number)
+    log.counted.add((official, day))
     for _ in range(reads):
         log.official_read(log.office_moment(day), official, agency, log.citizen(), None)
     return official
@@ -319,6 +335,7 @@ def _probing(log: _Log, app: str, day: date, *, refusals: int) -> frozenset[tupl
 
 
 def _refusals_benign(log: _Log, app: str, day: date, *, refusals: int) -> str:
+    log.counted.add((f"third_party:{app}", day))
     for index in range(refusals):
         log.app_read(_korean_time(day, 16, 5 * index), app, ("household.assets",), outcome="refused")
     return f"third_party:{app}"
@@ -327,6 +344,7 @@ def _refusals_benign(log: _Log, app: str, day: date, *, refusals: int) -> str:
 def _busy_day(log: _Log, agency: Agency, number: int, day: date) -> str:
     """24 households of 3–4 under their cases: many citizens (over 80) but only 24 unrelated ones."""
     official = _official(agency, number)
+    log.replaced.add((official, day))
     for _ in range(24):
         members = [log.citizen() for _ in range(log.rng.choice((3, 4)))]
         log.read_case(log.office_moment(day), official, agency, log.new_case(agency), members)
@@ -374,4 +392,3 @@ def _precision_recall(reported: set[tuple[str, str]], expected: set[tuple[str, s
     precision = hits / len(reported) if reported else 1.0
     recall = hits / len(expected) if expected else 1.0
     return precision, recall
-

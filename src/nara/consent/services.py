@@ -100,6 +100,12 @@ def revoke(session: Session, subject: str, consent_id: str) -> Consent:
     return _view(row)
 
 
+def find(session: Session, consent_id: str) -> Consent | None:
+    """A consent by id, whoever gave it (for auditors and the exchange, never for citizens' pages)."""
+    row = session.get(ConsentGrant, consent_id)
+    return _view(row) if row else None
+
+
 def check(
     session: Session, consent_id: str, *, subject: str, recipient: str, purpose: str, facts: Iterable[str]
 ) -> Consent:

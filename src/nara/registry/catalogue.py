@@ -6,7 +6,9 @@ only loads it, checks it is consistent, and answers questions about it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from importlib import resources
@@ -14,9 +16,11 @@ from typing import Any
 
 import yaml
 
+from nara.rules import sigungu_table
 from nara.rules.facts import fact_spec
 
 FACT_TYPES = ("date", "integer", "boolean", "code", "text")
+_ORDINALS = {1: "첫째", 2: "둘째", 3: "셋째", 4: "넷째", 5: "다섯째"}
 _REGISTRY_ONLY = {"member.name", "household.address"}  # personal data the rules never read
 
 
@@ -43,6 +47,31 @@ class Fact:
     column: str
     absent: Any = None  # what no record in a partial registry means
     partial: bool = False  # the registry lists only people for whom this fact is not ``absent``
+    values: Mapping[str, str] = field(default_factory=dict)  # Korean labels of a code's values
+
+    def display(self, value: Any) -> str:
+        """The value as a citizen reads it: "1957년 12월 8일", "906,386,476원", "예", "지역가입자"."""
+        if value is None:
+            return "기록 없음"
+        if self.type == "boolean":
+            return "예" if value else "아니요"
+        if self.type == "date":
+            day = date.fromisoformat(str(value))
+            return f"{day.year}년 {day.month}월 {day.day}일"
+        if self.unit == "order":
+            return _ORDINALS.get(int(value), f"{int(value)}번째")
+        if self.type == "integer":
+            suffix = {
+                "KRW": "원",
+                "KRW/month": "원 (월)",
+                "KRW/year": "원 (연)",
+                "persons": "명",
+                "order": "째",
+            }
+            return f"{int(value):,}{suffix.get(self.unit, '')}"
+        if self.unit == "code" and self.name == "household.region":
+            return region_names().get(str(value), str(value))
+        return self.values.get(str(value), str(value))
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,7 @@ def _fact(entry: dict[str, Any], agencies: dict[str, Agency]) -> Fact:
         column,
         absent=entry.get("absent"),
         partial="absent" in entry,
+        values={str(code): str(label) for code, label in (entry.get("values") or {}).items()},
     )
 
 
@@ -144,3 +174,9 @@ def _basis(
         callers=tuple(fields["callers"]),
         covers=frozenset(fields["covers"]),
     )
+
+
+@lru_cache(maxsize=1)
+def region_names() -> dict[str, str]:
+    """ "시·도 시군구" by 시군구 code."""
+    return {code: f"{sido} {name}" for code, sido, name in sigungu_table()}

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect
-from functools import lru_cache
 from itertools import accumulate
 
-from nara.rules import sigungu_table
+from nara.registry.catalogue import region_names
 
 _SURNAMES = (
     ("김", 21.5), ("이", 14.7), ("박", 8.4), ("최", 4.7), ("정", 4.3), ("강", 2.4), ("조", 2.1),
@@ -41,13 +40,8 @@ def person_name(person_id: str, household_id: str, relation: str) -> str:
     return surname(household_id, relation) + _FIRST[draw % len(_FIRST)] + _SECOND[(draw >> 16) % len(_SECOND)]
 
 
-@lru_cache(maxsize=1)
-def _region_names() -> dict[str, str]:
-    return {code: f"{sido} {name}" for code, sido, name in sigungu_table()}
-
-
 def address(household_id: str, region: str) -> str:
     """A made-up road address in the household's real 시군구, e.g. "서울특별시 종로구 나라로12길 34"."""
     draw = _draw(f"address:{household_id}")
-    place = _region_names().get(region, region)
+    place = region_names().get(region, region)
     return f"{place} 나라로{draw % 90 + 1}길 {(draw >> 8) % 200 + 1}"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from nara import catalog, rules
+from nara import catalog, registry, rules
+from nara.kernel.signing import SigningKey
 from nara.settings import Settings
 
 _RECHECK_SECONDS = 5.0
@@ -77,3 +78,5 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     search: CatalogSearch
+    exchange: registry.Exchange
+    download_key: SigningKey
