@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nara.kernel.errors import InvalidInputError, NaraError, NotFoundError
+from nara.kernel.errors import InvalidInputError, NotFoundError, RefusedError
 
 
 class ConsentNotFound(NotFoundError):
@@ -15,13 +15,8 @@ class ConsentInvalid(InvalidInputError):
     title = "동의 내용을 확인해 주세요."
 
 
-class ConsentRefused(NaraError):
-    """A consent exists but does not allow this read; ``code`` says which check failed."""
+class ConsentRefused(RefusedError):
+    """The consent does not allow this read; ``code`` says which check failed (consent.revoked, …)."""
 
-    status = 403
     code = "consent.refused"
     title = "동의 범위를 벗어난 요청입니다."
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code

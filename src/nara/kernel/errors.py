@@ -45,3 +45,13 @@ class InvalidInputError(NaraError):
     code = "nara.invalid_input"
     status = 422
     title = "입력한 내용을 확인해 주세요."
+
+
+class RefusedError(NaraError):
+    """A request refused for a reason named by its own stable code (one class, many codes)."""
+
+    status = 403
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code

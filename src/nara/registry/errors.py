@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from nara.kernel.errors import InvalidInputError, NaraError, NotFoundError
+from nara.kernel.errors import InvalidInputError, NaraError, NotFoundError, RefusedError
 
 
-class ExchangeRefused(NaraError):
+class ExchangeRefused(RefusedError):
     """The request has no valid basis for what it asks; ``code`` says which check failed."""
 
-    status = 403
     code = "exchange.refused"
     title = "정보를 제공할 근거가 없는 요청입니다."
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
 
 
 class UnknownFact(InvalidInputError):
