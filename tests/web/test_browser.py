@@ -40,11 +40,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(engine: object, database_url: str) -> Iterator[str]:
+def base_url(engine: object, registries: object, app_settings: Settings) -> Iterator[str]:
     if CHROMIUM is None:
         pytest.skip("Debian chromium is not installed (apt-get install chromium): browser tests skipped")
     port = _free_port()
-    app = create_app(Settings(env="test", database_url=database_url, secret_key="b" * 40))
+    app = create_app(app_settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -133,3 +133,26 @@ def test_narrow_phone_screen_has_no_horizontal_scroll(browser: Any, base_url: st
         phone.goto(base_url + path)
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
     context.close()
+
+
+def test_a_citizen_signs_in_sees_their_data_consents_and_revokes(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/me")
+    page.wait_for_url("**/dev/sign-in")
+    assert "개발용" in page.locator("h1").inner_text()
+    assert _serious_violations(page) == []
+    page.get_by_role("button", name="이 사람으로 보기").click()
+    page.wait_for_url("**/me")
+    assert page.get_by_role("heading", name="주민등록 (행정안전부)").count() == 1
+    for path in ("/me", "/me/consents", "/me/access-log", "/me/download"):
+        page.goto(base_url + path)
+        assert page.locator("h1").count() == 1
+        assert _serious_violations(page) == [], path
+    page.goto(base_url + "/me/consents")
+    page.get_by_label("누구에게").select_option("third_party:maum-app")
+    page.get_by_label("세대원 수").check()
+    page.get_by_role("button", name="동의하기").click()
+    assert "동의했습니다" in page.content()
+    page.get_by_role("button", name="동의 철회 (마음돌봄 앱 (시험용 제3자 서비스))").first.click()
+    assert "동의를 철회했습니다" in page.content()
+    page.goto(base_url + "/me/access-log")
+    assert "본인 정보 열람" in page.content()
