@@ -50,7 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine=engine,
         sessions=sessions,
         search=search,  # the one the lifespan indexes before the first request
-        exchange=registry.open_exchange(sessions, settings.registry_url, settings.registry_keys_dir),
+        exchange=registry.open_exchange(
+            sessions,
+            settings.registry_url,
+            settings.registry_keys_dir,
+            audit_key=load_or_create_key(settings.audit_key_path),
+        ),
         download_key=load_or_create_key(settings.download_key_path),
     )
     security.install(app)

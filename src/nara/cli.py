@@ -399,10 +399,12 @@ def registry_request(
 ) -> None:
     """Ask the registries for facts, as an agency would; prints the verified facts and signed responses."""
     from nara.kernel.errors import NaraError
+    from nara.kernel.signing import load_or_create_key
     from nara.registry import ExchangeRequest, open_exchange, verify_responses
 
     settings = get_settings()
-    exchange = open_exchange(_sessions(), settings.registry_url, settings.registry_keys_dir)
+    audit_key = load_or_create_key(settings.audit_key_path)
+    exchange = open_exchange(_sessions(), settings.registry_url, settings.registry_keys_dir, audit_key)
     request = ExchangeRequest(
         caller,
         subject,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,3 +181,25 @@ def test_a_crash_while_reading_never_leaves_the_read_unlogged(
 def test_an_unknown_person_is_not_found(exchange: registry.Exchange) -> None:
     with pytest.raises(registry.SubjectNotFound):
         exchange.request(ask(subject="SYN-NOBODY"))
+
+
+def test_the_exchange_signs_a_checkpoint_every_so_many_records(
+    exchange: registry.Exchange, engine: Engine, tmp_path: Path
+) -> None:
+    from sqlalchemy import func, select
+
+    from nara.audit.models import Checkpoint
+
+    key = audit.load_or_create_key(tmp_path / "audit.pem")
+    every_record = registry.Exchange(
+        exchange.sessions, exchange.store, exchange.keys, checkpoint_key=key, checkpoint_every=1
+    )
+    sessions = session_factory(engine)
+    with sessions() as session:
+        before = session.scalar(select(func.count()).select_from(Checkpoint)) or 0
+    position = every_record.request(ask()).access_position
+    with sessions() as session:
+        latest = session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc())).first()
+        assert (session.scalar(select(func.count()).select_from(Checkpoint)) or 0) == before + 1
+    assert latest is not None
+    assert (latest.position, latest.key_id) == (position, key.key_id)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nara import audit, consent
 from nara.kernel.db import transaction
 from nara.kernel.errors import NaraError
-from nara.kernel.signing import SignatureInvalid, read_jws
+from nara.kernel.signing import SignatureInvalid, SigningKey, read_jws
 from nara.registry.catalogue import Catalogue, Fact
 from nara.registry.errors import ExchangeRefused, ResponseInvalid, SubjectNotFound, UnknownFact
 from nara.registry.keys import AgencyKeys
@@ -61,11 +61,22 @@ class ExchangeResult:
 
 
 class Exchange:
-    def __init__(self, sessions: sessionmaker[Session], store: RegistryStore, keys: AgencyKeys) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        store: RegistryStore,
+        keys: AgencyKeys,
+        *,
+        checkpoint_key: SigningKey | None = None,
+        checkpoint_every: int = 1000,
+    ) -> None:
+        """``checkpoint_key``: sign the access log's head every ``checkpoint_every`` records."""
         self.sessions = sessions
         self.store = store
         self.keys = keys
         self.catalogue: Catalogue = store.catalogue
+        self.checkpoint_key = checkpoint_key
+        self.checkpoint_every = checkpoint_every
 
     def request(self, request: ExchangeRequest) -> ExchangeResult:
         refusal: NaraError | None = None
@@ -76,6 +87,8 @@ class Exchange:
             except (ExchangeRefused, UnknownFact, consent.ConsentRefused) as error:
                 refusal = error
             position = audit.record_access(session, _event(request, "refused" if refusal else "granted"))
+            if self.checkpoint_key is not None and position % self.checkpoint_every == 0:
+                audit.write_checkpoint(session, self.checkpoint_key)
         if refusal is not None:
             raise refusal  # recorded and committed first
         return ExchangeResult(position, self._read(request, facts, position))
@@ -144,10 +157,14 @@ class Exchange:
         return tuple(responses)
 
 
-def open_exchange(sessions: sessionmaker[Session], registry_url: str, keys_dir: Path) -> Exchange:
-    """The exchange over the registries at ``registry_url`` with agency keys from ``keys_dir``."""
+def open_exchange(
+    sessions: sessionmaker[Session], registry_url: str, keys_dir: Path, audit_key: SigningKey | None = None
+) -> Exchange:
+    """The exchange over the registries at ``registry_url`` with agency keys from ``keys_dir``;
+    with ``audit_key`` it signs an access-log checkpoint every 1,000 records."""
     store = RegistryStore(registry_url)
-    return Exchange(sessions, store, AgencyKeys(keys_dir, list(store.catalogue.agencies)))
+    keys = AgencyKeys(keys_dir, list(store.catalogue.agencies))
+    return Exchange(sessions, store, keys, checkpoint_key=audit_key)
 
 
 def verify_responses(result: ExchangeResult, jwks: Mapping[str, Any]) -> dict[str, FactValue]:
