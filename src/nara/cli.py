@@ -382,7 +382,7 @@ def registry_load(
             population = Path(folder) / "population.parquet"
             typer.echo(f"합성 인구 {households:,}가구를 만드는 중…")
             generate(households, seed, population, on=on, median_income=median_income_table(on))
-        loaded = store.load(population, progress=lambda agency, rows: None)
+        loaded = store.load(population, progress=lambda agency, rows: typer.echo(f"  {agency}: {rows:,}건…"))
     for agency, rows in loaded.items():
         typer.echo(f"  {store.catalogue.agencies[agency].display}: {rows:,}건")
     typer.echo("기관 레지스트리를 모두 불러왔습니다 (합성 자료이며 실제 사람이 아닙니다).")

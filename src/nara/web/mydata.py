@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nara import audit, consent, registry
-from nara.kernel.clock import KOREA_OFFSET
+from nara.kernel.clock import KOREA_OFFSET, utcnow
 
 SELF_VIEW = ("law:pipa-35", "self_view")
 GRANTABLE_PURPOSES = ("eligibility_check", "benefit_determination", "administrative_processing")
@@ -110,8 +110,6 @@ def basis_name(basis: str, catalogue: registry.Catalogue) -> str:
 
 
 def consent_deadline(days: int) -> datetime | None:
-    from nara.kernel.clock import utcnow
-
     return utcnow() + timedelta(days=days) if days > 0 else None
 
 
