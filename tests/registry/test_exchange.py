@@ -181,7 +181,9 @@ def test_a_crash_while_reading_never_leaves_the_read_unlogged(
 
 def test_an_unknown_person_is_not_found(exchange: registry.Exchange) -> None:
     with pytest.raises(registry.SubjectNotFound):
-        exchange.request(ask(subject="SYN-NOBODY"))
+        exchange.request(ask(subject="SYN-NOBODY"))  # the resident registry is read and says so
+    with pytest.raises(registry.SubjectNotFound):
+        exchange.request(ask(subject="SYN-NOBODY", facts=("household.assets",)))  # asked separately
 
 
 def test_the_exchange_signs_a_checkpoint_every_so_many_records(

@@ -137,11 +137,13 @@ class Exchange:
         by_registry: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             by_registry[fact.registry].append(fact)
-        if not self.store.knows(request.subject):
+        if "resident" not in by_registry and not self.store.knows(request.subject):
             raise SubjectNotFound(f"{request.subject}: 주민등록에 없는 사람입니다.")
         responses = []
-        for agency, held in by_registry.items():
+        for agency, held in sorted(by_registry.items(), key=lambda item: item[0] != "resident"):
             values = self.store.read(agency, request.subject, held)
+            if values is None and agency == "resident":  # read first: its answer says whether they exist
+                raise SubjectNotFound(f"{request.subject}: 주민등록에 없는 사람입니다.")
             payload = {
                 "iss": f"nara:registry:{agency}",
                 "aud": request.caller,
