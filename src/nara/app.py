@@ -11,6 +11,7 @@ from nara import registry
 from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.consent import models as consent_models
+from nara.identity import models as identity_models
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.kernel.signing import load_or_create_key
 from nara.settings import Settings, get_settings
@@ -19,7 +20,7 @@ from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
 METADATA = Base.metadata
-_MODELS = (audit_models, catalog_models, consent_models)
+_MODELS = (audit_models, catalog_models, consent_models, identity_models)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     registry_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'registries' / '{agency}.db'}"
     registry_keys_dir: Path = PROJECT_ROOT / "var" / "keys"  # registry-<agency>.pem, made on first use
     download_key_path: Path = PROJECT_ROOT / "var" / "keys" / "download-ed25519.pem"
+    # Identity: the provider's public address (its OIDC issuer and the WebAuthn origin) and keys.
+    public_url: str = "http://127.0.0.1:8000"
+    provider_key_path: Path = PROJECT_ROOT / "var" / "keys" / "provider-rsa.pem"
+    # Development only: one-time codes are written here instead of being sent by SMS.
+    outbox_path: Path = PROJECT_ROOT / "var" / "outbox" / "sms.jsonl"
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:
@@ -42,6 +47,8 @@ class Settings(BaseSettings):
             raise InsecureSettingsError(
                 "NARA_SECRET_KEY must be set to a real secret when NARA_ENV is not 'development'."
             )
+        if self.env == "production" and not self.public_url.startswith("https://"):
+            raise InsecureSettingsError("NARA_PUBLIC_URL must be an https:// address in production.")
         if len(self.secret_key.get_secret_value()) < 32:
             raise InsecureSettingsError("NARA_SECRET_KEY must be at least 32 characters long.")
         return self

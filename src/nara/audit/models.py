@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from nara.kernel.db import Base
+from nara.kernel.db import Base, UTCDateTime
 
 
 class AccessRecord(Base):
@@ -50,3 +50,20 @@ class Checkpoint(Base):
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(200))  # Ed25519, base64url
+
+
+class SecurityEvent(Base):
+    """보안 기록 — a sign-in, a refused request, a role grant: what an auditor reviews besides data reads.
+
+    ``detail`` never holds personal data in clear (subjects appear only as account ids)."""
+
+    __tablename__ = "audit_security_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    event: Mapped[str] = mapped_column(String(80), index=True)  # e.g. identity.sign_in, access.refused
+    outcome: Mapped[str] = mapped_column(String(20))  # allowed | refused
+    actor: Mapped[str] = mapped_column(String(200))  # account:<id>, client:<id>, anonymous
+    target: Mapped[str] = mapped_column(String(300))  # what was asked for: a route, a case, a role
+    reason: Mapped[str] = mapped_column(String(80))  # a stable code (invalid_token, case.other_agency …)
+    client_ip: Mapped[str] = mapped_column(String(64))

@@ -14,6 +14,7 @@ from nara.registry.exchange import (
 )
 from nara.registry.keys import AgencyKeys
 from nara.registry.storage import RegistryStore
+from nara.registry.synthetic import mobile_phone
 
 __all__ = [
     "Agency",
@@ -34,6 +35,7 @@ __all__ = [
     "UnknownFact",
     "build_download",
     "catalogue",
+    "mobile_phone",
     "open_exchange",
     "verify_download",
     "verify_responses",

@@ -134,6 +134,13 @@ class RegistryStore:
                 connection.scalar(select(table.c.person_id).where(table.c.person_id == subject)) is not None
             )
 
+    def find_resident(self, name: str, birth_date: date) -> list[str]:
+        """The person ids the resident registry holds under this name and birth date (본인확인)."""
+        table = self._tables["resident"]
+        query = select(table.c.person_id).where(table.c.name == name, table.c.birth_date == birth_date)
+        with self.engine("resident").connect() as connection:
+            return [str(person_id) for person_id in connection.scalars(query.limit(5))]
+
     def residents(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
         """Householders in the resident registry (for the development sign-in's list)."""
         table = self._tables["resident"]

@@ -45,3 +45,12 @@ def address(household_id: str, region: str) -> str:
     draw = _draw(f"address:{household_id}")
     place = region_names().get(region, region)
     return f"{place} 나라로{draw % 90 + 1}길 {(draw >> 8) % 200 + 1}"
+
+
+def mobile_phone(person_id: str) -> str:
+    """The phone a simulated 본인확인 provider has on record for a person: "010-XXXX-XXXX", deterministic.
+
+    The resident registry holds no phone numbers; real identity proofing asks a mobile carrier (PASS)
+    or another 본인확인기관. This stands in for that record, for synthetic residents only."""
+    draw = _draw(f"phone:{person_id}")
+    return f"010-{draw % 9000 + 1000:04d}-{(draw >> 20) % 10000:04d}"
