@@ -120,6 +120,9 @@ def app_settings(database_url: str, registry_url: str, keys_dir: Path) -> Settin
         registry_keys_dir=keys_dir,
         audit_key_path=keys_dir / "audit.pem",
         download_key_path=keys_dir / "download.pem",
+        provider_key_path=keys_dir / "provider.pem",
+        outbox_path=keys_dir / "outbox.jsonl",
+        public_url="http://localhost:8000",
     )
 
 
@@ -127,7 +130,8 @@ def app_settings(database_url: str, registry_url: str, keys_dir: Path) -> Settin
 def client(
     engine: Engine, registries: registry.RegistryStore, app_settings: Settings
 ) -> Iterator[TestClient]:
-    with TestClient(create_app(app_settings), raise_server_exceptions=False) as test_client:
+    app = create_app(app_settings)
+    with TestClient(app, base_url=app_settings.public_url, raise_server_exceptions=False) as test_client:
         yield test_client
 
 

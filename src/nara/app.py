@@ -4,18 +4,36 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 
-from nara import registry
+from nara import identity, registry
 from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.consent import models as consent_models
 from nara.identity import models as identity_models
+from nara.identity.gate import TokenGate
+from nara.identity.passkeys import RelyingParty
 from nara.kernel.db import Base, make_engine, session_factory
+from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import load_or_create_key
 from nara.settings import Settings, get_settings
-from nara.web import api, eligibility_api, errors, mydata_api, mydata_pages, openapi, pages, security
+from nara.web import (
+    api,
+    eligibility_api,
+    errors,
+    mydata_api,
+    mydata_pages,
+    office,
+    oidc,
+    openapi,
+    pages,
+    portal,
+    security,
+    sign_in,
+    sites,
+)
 from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
@@ -30,8 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = session_factory(engine)
     search = CatalogSearch(sessions)
 
+    exchange = registry.open_exchange(
+        sessions,
+        settings.registry_url,
+        settings.registry_keys_dir,
+        audit_key=load_or_create_key(settings.audit_key_path),
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sites.register_sites(sessions, settings)
         search.index()  # build the search index before the first citizen waits for it
         yield
         app.state.nara.exchange.store.dispose()
@@ -51,19 +77,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine=engine,
         sessions=sessions,
         search=search,  # the one the lifespan indexes before the first request
-        exchange=registry.open_exchange(
-            sessions,
-            settings.registry_url,
-            settings.registry_keys_dir,
-            audit_key=load_or_create_key(settings.audit_key_path),
-        ),
+        exchange=exchange,
         download_key=load_or_create_key(settings.download_key_path),
+        tokens=identity.TokenService(
+            identity.load_or_create_provider_key(settings.provider_key_path), settings.public_url
+        ),
+        revocations=TokenGate(sessions),
+        rate_limiter=RateLimiter(),
+        outbox=identity.DevelopmentOutbox(settings.outbox_path),
+        verifier=identity.SimulatedVerifier(exchange.store.find_resident, registry.mobile_phone),
+        relying_party=RelyingParty(
+            id=urlsplit(settings.public_url).hostname or "localhost",
+            name="나라 통합로그인",
+            origin=settings.public_url,
+        ),
     )
     security.install(app)
     errors.install(app)
     app.include_router(api.router)
     app.include_router(eligibility_api.router)
     app.include_router(mydata_api.router)
+    app.include_router(oidc.protocol)
+    app.include_router(oidc.router)
+    app.include_router(sign_in.router)
+    app.include_router(portal.router)
+    app.include_router(office.router)
     app.include_router(pages.router)
     app.include_router(mydata_pages.router)
     pages.mount_static(app)

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     registry_keys_dir: Path = PROJECT_ROOT / "var" / "keys"  # registry-<agency>.pem, made on first use
     download_key_path: Path = PROJECT_ROOT / "var" / "keys" / "download-ed25519.pem"
     # Identity: the provider's public address (its OIDC issuer and the WebAuthn origin) and keys.
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = "http://localhost:8000"  # WebAuthn needs a domain name, not an IP address
     provider_key_path: Path = PROJECT_ROOT / "var" / "keys" / "provider-rsa.pem"
     # Development only: one-time codes are written here instead of being sent by SMS.
     outbox_path: Path = PROJECT_ROOT / "var" / "outbox" / "sms.jsonl"

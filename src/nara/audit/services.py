@@ -149,6 +149,12 @@ def history(session: Session, subject: str, *, limit: int = 100, offset: int = 0
     return [_entry(record) for record in session.scalars(query)]
 
 
+def latest(session: Session, *, limit: int = 100) -> list[AccessEntry]:
+    """The newest records of the whole log (for auditors, who see them with subjects pseudonymised)."""
+    query = select(AccessRecord).order_by(AccessRecord.position.desc()).limit(limit)
+    return [_entry(record) for record in session.scalars(query)]
+
+
 def entry_at(session: Session, position: int) -> AccessEntry | None:
     record = session.get(AccessRecord, position)
     return _entry(record) if record else None

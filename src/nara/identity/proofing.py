@@ -24,7 +24,8 @@ class ProvenResident:
 
 
 class IdentityVerifier(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def find(self, name: str, birth_date: date) -> ProvenResident:
         """The one resident with this name and birth date; :class:`ProofingFailed` otherwise."""

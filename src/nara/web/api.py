@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from nara import catalog
 from nara.catalog.taxonomy import LIFE_EVENT_LABELS, AgencyType, LifeEvent, ServiceField, UserType
+from nara.web.access import allow
 from nara.web.deps import db_session, search_index
 from nara.web.errors import PROBLEM_JSON
 
@@ -17,7 +18,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "없음", **_PROBLEM},
     422: {"description": "잘못된 요청", **_PROBLEM},
 }
-router = APIRouter(prefix="/api/v1", tags=["catalog"], responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["catalog"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=[allow("public", purpose="open_data", csrf=False)],
+)
 
 Index = Annotated[catalog.SearchIndex, Depends(search_index)]
 DbSession = Annotated[Session, Depends(db_session)]

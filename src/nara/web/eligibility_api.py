@@ -6,12 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 
-from nara import rules
+from nara import identity, registry, rules
 from nara.kernel.clock import today
+from nara.web.access import allow
 from nara.web.api import PROBLEM_RESPONSES
 from nara.web.deps import app_state
 
 router = APIRouter(prefix="/api/v1/eligibility", tags=["eligibility"], responses=PROBLEM_RESPONSES)
+Open = allow("public", purpose="eligibility_check", csrf=False)
+Delegated = Annotated[
+    identity.Principal, allow("citizen", purpose="eligibility_check", scopes=("eligibility",), csrf=False)
+]
 
 _EXAMPLE = {
     "on": "2025-03-15",
@@ -28,7 +33,7 @@ Situation = Annotated[
 ]
 
 
-@router.post("", summary="받을 수 있는 혜택 판정", response_model=rules.EvaluationPublic)
+@router.post("", dependencies=[Open], summary="받을 수 있는 혜택 판정", response_model=rules.EvaluationPublic)
 def evaluate(
     situation: Situation,
     request: Request,
@@ -42,9 +47,53 @@ def evaluate(
     return rules.evaluation_public(parsed, rules.evaluate(parsed), screened, screening_limit)
 
 
-@router.post("/next-question", summary="다음에 물어볼 한 가지", response_model=rules.NextQuestionPublic)
+@router.post(
+    "/next-question",
+    dependencies=[Open],
+    summary="다음에 물어볼 한 가지",
+    response_model=rules.NextQuestionPublic,
+)
 def next_question(situation: Situation) -> rules.NextQuestionPublic:
     found = rules.next_question(rules.evaluate(rules.parse_situation(situation, today=today())))
     if found is None:
         return rules.NextQuestionPublic(fact=None, question=None, settles=[])
     return rules.NextQuestionPublic(fact=found.fact, question=found.question, settles=found.settles)
+
+
+@router.get(
+    "/me",
+    summary="내 정보로 받을 수 있는 혜택 판정 (시민이 동의한 앱)",
+    response_model=rules.EvaluationPublic,
+    responses={401: PROBLEM_RESPONSES[404], 403: PROBLEM_RESPONSES[404]},
+)
+def evaluate_me(request: Request, principal: Delegated) -> rules.EvaluationPublic:
+    """The signed-in citizen's eligibility from what the registries hold, read under the consent the
+    citizen gave this app (scope ``eligibility``); every read is in the citizen's 이용내역."""
+    if principal.consent_id is None or principal.person_id is None or principal.client_id is None:
+        raise identity.AccessDenied("access.no_consent", "시민의 동의(eligibility)로 받은 토큰이 필요합니다.")
+    exchange = app_state(request).exchange
+    result = exchange.request(
+        registry.ExchangeRequest(
+            caller=f"third_party:{principal.client_id}",
+            subject=principal.person_id,
+            facts=identity.ELIGIBILITY_FACTS,
+            purpose="eligibility_check",
+            basis=f"consent:{principal.consent_id}",
+        )
+    )
+    values = registry.verify_responses(result, exchange.keys.jwks())
+    situation = situation_from_facts({name: fact.value for name, fact in values.items()})
+    parsed = rules.parse_situation(situation, today=today())
+    return rules.evaluation_public(parsed, rules.evaluate(parsed), None, 0)
+
+
+def situation_from_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """A one-person situation from registry facts (``member.*`` for the citizen, ``household.*``)."""
+    member: dict[str, Any] = {"id": "me", "relation": "self"}
+    household: dict[str, Any] = {}
+    for name, value in facts.items():
+        kind, _, field = name.partition(".")
+        if value is None:
+            continue
+        (member if kind == "member" else household)[field] = value
+    return {"subject": "me", "household": household, "members": [member]}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nara.kernel.errors import InvalidInputError, NaraError, NotFoundError
@@ -42,12 +43,24 @@ def install(app: FastAPI) -> None:
 
 
 def respond(request: Request, error: NaraError) -> Response:
-    """The response for ``error``: problem+json for API callers, a Korean page for people."""
-    if request.url.path.startswith("/api/"):
+    """The response for ``error``: problem+json for API callers, a Korean page for people (and, when a
+    page needs sign-in, the way to sign in and come back)."""
+    path = request.url.path
+    if path.startswith(("/api/", "/oauth/")):
+        headers = {"WWW-Authenticate": _bearer_challenge(error)} if error.status == 401 else None
         return JSONResponse(
-            error.problem(instance=request.url.path), status_code=error.status, media_type=PROBLEM_JSON
+            error.problem(instance=path), status_code=error.status, media_type=PROBLEM_JSON, headers=headers
         )
+    if error.status == 401 and request.method == "GET":
+        start = "/office/sign-in" if path.startswith("/office") else "/sign-in"
+        return RedirectResponse(f"{start}?{urlencode({'next': path})}", status_code=303)
     return render(request, "error.html", {"error": error}, status_code=error.status)
+
+
+def _bearer_challenge(error: NaraError) -> str:
+    """RFC 6750 §3: which error made a bearer request fail."""
+    kind = "invalid_token" if error.code == "invalid_token" else "invalid_request"
+    return f'Bearer realm="nara", error="{kind}"'
 
 
 async def _on_nara_error(request: Request, error: Exception) -> Response:

@@ -8,17 +8,26 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from nara import audit, consent, registry
+from nara import audit, consent, identity, registry
 from nara.kernel.clock import KOREA_OFFSET, utcnow
 
 SELF_VIEW = ("law:pipa-35", "self_view")
 GRANTABLE_PURPOSES = ("eligibility_check", "benefit_determination", "administrative_processing")
-RECIPIENTS = {  # who a citizen may give consent to, for now (third-party registration comes with sign-in)
+RECIPIENTS = {  # government recipients a citizen may consent to; registered apps are added by recipients()
     "nara:portal": "나라 포털 (받을 수 있는 혜택 찾기)",
     "agency:mohw": "보건복지부",
     "agency:local": "주소지 시·군·구청",
-    "third_party:maum-app": "마음돌봄 앱 (시험용 제3자 서비스)",
 }
+
+
+def recipients(session: Session) -> dict[str, str]:
+    """Everyone a citizen may consent to: the government recipients and every active registered app."""
+    apps = {
+        f"third_party:{client.client_id}": f"{client.name} ({client.owner})"
+        for client in identity.all_clients(session)
+        if client.kind == "third_party" and client.revoked_at is None
+    }
+    return RECIPIENTS | apps
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,32 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from nara import consent, registry
+from nara import consent, identity, registry
 from nara.kernel.clock import utcnow
 from nara.kernel.db import transaction
 from nara.web import mydata
+from nara.web.access import allow
 from nara.web.api import PROBLEM_RESPONSES
-from nara.web.citizen import Citizen
 from nara.web.deps import app_state, db_session
 
 router = APIRouter(prefix="/api/v1", tags=["mydata"], responses=PROBLEM_RESPONSES)
+Open = allow("public", purpose="open_data", csrf=False)
+Reader = Annotated[identity.Principal, allow("citizen", purpose="self_view", scopes=("mydata",), csrf=False)]
+Manager = Annotated[
+    identity.Principal, allow("citizen", purpose="manage_consent", scopes=("mydata",), csrf=False)
+]
+
+
+def _person(principal: identity.Principal) -> str:
+    assert principal.person_id is not None
+    return principal.person_id
+
+
 DbSession = Annotated[Session, Depends(db_session)]
-_SIGNED_IN: dict[int | str, dict[str, Any]] = {401: PROBLEM_RESPONSES[404] | {"description": "로그인 필요"}}
+_SIGNED_IN: dict[int | str, dict[str, Any]] = {
+    401: PROBLEM_RESPONSES[404] | {"description": "접근 토큰 필요 (Authorization: Bearer)"},
+    403: PROBLEM_RESPONSES[404] | {"description": "권한(scope) 부족"},
+}
 
 
 class ConsentRequest(BaseModel):
@@ -33,7 +48,7 @@ class ConsentRequest(BaseModel):
     valid_days: int = Field(ge=1, le=3650, description="동의 기간(일)")
 
 
-@router.get("/registries/catalogue", summary="정보 목록 (기관·목적·근거 법령·정보)")
+@router.get("/registries/catalogue", dependencies=[Open], summary="정보 목록 (기관·목적·근거 법령·정보)")
 def fact_catalogue() -> dict[str, Any]:
     facts = registry.catalogue()
     return {
@@ -54,7 +69,7 @@ def fact_catalogue() -> dict[str, Any]:
     }
 
 
-@router.get("/keys", summary="공개키 (기관 응답·내려받기 서명 확인용, JWKS)")
+@router.get("/keys", dependencies=[Open], summary="공개키 (기관 응답·내려받기 서명 확인용, JWKS)")
 def public_keys(request: Request) -> dict[str, Any]:
     state = app_state(request)
     download = state.download_key.public_jwk() | {"use": "sig", "purpose": "download-manifest"}
@@ -62,7 +77,8 @@ def public_keys(request: Request) -> dict[str, Any]:
 
 
 @router.get("/me/facts", summary="내 정보 (기관별 출처와 함께)", responses=_SIGNED_IN)
-def my_facts(request: Request, citizen: Citizen) -> dict[str, Any]:
+def my_facts(request: Request, principal: Reader) -> dict[str, Any]:
+    citizen = _person(principal)
     shown, position = mydata.my_facts(app_state(request).exchange, citizen)
     return {
         "subject": citizen,
@@ -72,16 +88,18 @@ def my_facts(request: Request, citizen: Citizen) -> dict[str, Any]:
 
 
 @router.get("/me/consents", summary="내 동의 목록", responses=_SIGNED_IN)
-def my_consents(citizen: Citizen, session: DbSession) -> dict[str, Any]:
+def my_consents(principal: Reader, session: DbSession) -> dict[str, Any]:
+    citizen = _person(principal)
     now, facts = utcnow(), registry.catalogue()
     return {"consents": [mydata.consent_view(c, facts, now) for c in consent.consents_of(session, citizen)]}
 
 
 @router.post("/me/consents", summary="동의하기", status_code=201, responses=_SIGNED_IN)
-def give_consent(request: Request, body: ConsentRequest, citizen: Citizen) -> dict[str, Any]:
+def give_consent(request: Request, body: ConsentRequest, principal: Manager) -> dict[str, Any]:
+    citizen = _person(principal)
     facts = registry.catalogue()
-    _check_choice(body, facts)
     with transaction(app_state(request).sessions) as session:
+        _check_choice(body, facts, mydata.recipients(session))
         given = consent.grant(
             session,
             citizen,
@@ -95,29 +113,33 @@ def give_consent(request: Request, body: ConsentRequest, citizen: Citizen) -> di
 
 @router.delete("/me/consents/{consent_id}", summary="동의 철회", responses=_SIGNED_IN)
 def revoke_consent(
-    request: Request, citizen: Citizen, consent_id: Annotated[str, Path(max_length=40)]
+    request: Request, principal: Manager, consent_id: Annotated[str, Path(max_length=40)]
 ) -> dict[str, Any]:
+    citizen = _person(principal)
     with transaction(app_state(request).sessions) as session:
         revoked = consent.revoke(session, citizen, consent_id)
     return mydata.consent_view(revoked, registry.catalogue(), utcnow())
 
 
 @router.put("/me/membership", summary="복지멤버십 가입", responses=_SIGNED_IN)
-def join_membership(request: Request, citizen: Citizen) -> dict[str, Any]:
+def join_membership(request: Request, principal: Manager) -> dict[str, Any]:
+    citizen = _person(principal)
     with transaction(app_state(request).sessions) as session:
         joined = consent.join_membership(session, citizen, registry.catalogue().facts)
     return mydata.consent_view(joined, registry.catalogue(), utcnow())
 
 
 @router.delete("/me/membership", summary="복지멤버십 탈퇴", status_code=204, responses=_SIGNED_IN)
-def leave_membership(request: Request, citizen: Citizen) -> Response:
+def leave_membership(request: Request, principal: Manager) -> Response:
+    citizen = _person(principal)
     with transaction(app_state(request).sessions) as session:
         consent.leave_membership(session, citizen)
     return Response(status_code=204)
 
 
 @router.get("/me/access-log", summary="내 정보 이용내역", responses=_SIGNED_IN)
-def my_access_log(citizen: Citizen, session: DbSession) -> dict[str, Any]:
+def my_access_log(principal: Reader, session: DbSession) -> dict[str, Any]:
+    citizen = _person(principal)
     return {"accesses": mydata.history(session, citizen, registry.catalogue())}
 
 
@@ -127,7 +149,8 @@ def my_access_log(citizen: Citizen, session: DbSession) -> dict[str, Any]:
     response_class=Response,
     responses=_SIGNED_IN | {200: {"content": {"application/zip": {}}}},
 )
-def download(request: Request, citizen: Citizen) -> Response:
+def download(request: Request, principal: Reader) -> Response:
+    citizen = _person(principal)
     state = app_state(request)
     archive = registry.build_download(state.exchange, state.download_key, citizen)
     return Response(
@@ -137,11 +160,11 @@ def download(request: Request, citizen: Citizen) -> Response:
     )
 
 
-def _check_choice(body: ConsentRequest, facts: registry.Catalogue) -> None:
+def _check_choice(body: ConsentRequest, facts: registry.Catalogue, recipients: dict[str, str]) -> None:
     unknown = sorted(set(body.facts) - set(facts.facts))
     if unknown:
         raise consent.ConsentInvalid(f"정보 목록에 없는 정보입니다: {', '.join(unknown)}", field="facts")
     if body.purpose not in mydata.GRANTABLE_PURPOSES:
         raise consent.ConsentInvalid("동의할 수 없는 목적입니다.", field="purpose")
-    if body.recipient not in mydata.RECIPIENTS:
+    if body.recipient not in recipients:
         raise consent.ConsentInvalid("등록되지 않은 받는 쪽입니다.", field="recipient")

@@ -1,4 +1,5 @@
-"""MyData pages: development sign-in, 내 정보, 동의 관리, 이용내역, 내려받기 (work without JavaScript)."""
+"""MyData pages: 내 정보, 동의 관리, 이용내역, 내려받기 (work without JavaScript). The citizen is always
+the signed-in one (portal session); forms carry the CSRF token the access check verifies."""
 
 from __future__ import annotations
 
@@ -9,63 +10,35 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nara import consent, registry
+from nara import consent, identity, registry
 from nara.kernel.clock import utcnow
 from nara.kernel.db import transaction
-from nara.kernel.errors import InvalidInputError
-from nara.web import citizen as signing_in
 from nara.web import mydata
+from nara.web.access import allow, csrf_token, set_csrf_cookie
 from nara.web.deps import app_state, db_session
 from nara.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 DbSession = Annotated[Session, Depends(db_session)]
-_LIST_SIZE = 30
-
-
-def _signed_in_or_redirect(request: Request) -> str | RedirectResponse:
-    citizen = signing_in.signed_in_citizen(request)
-    return citizen if citizen else RedirectResponse("/dev/sign-in", status_code=303)
+CitizenPage = Annotated[identity.Principal, allow("citizen", purpose="self_view")]
+CitizenForm = Annotated[identity.Principal, allow("citizen", purpose="manage_consent")]
 
 
 def _page(request: Request, template: str, citizen: str, **context: object) -> HTMLResponse:
-    context |= {"citizen": citizen, "form_token": signing_in.form_token(request, citizen)}
-    return render(request, template, context)
-
-
-@router.get("/dev/sign-in", response_class=HTMLResponse)
-def dev_sign_in_page(request: Request) -> HTMLResponse:
-    raw = request.query_params.get("page", "1")
-    page = min(max(int(raw), 1), 1000) if raw.isdigit() else 1
-    store = app_state(request).exchange.store
-    residents = store.residents(_LIST_SIZE, offset=(page - 1) * _LIST_SIZE)
-    regions = registry.catalogue().facts["household.region"]
-    for person in residents:
-        person["region_name"] = regions.display(person["region"])
-    return render(request, "dev_sign_in.html", {"residents": residents, "page": page})
-
-
-@router.post("/dev/sign-in")
-def dev_sign_in(request: Request, person_id: Annotated[str, Form(max_length=40)]) -> Response:
-    if not app_state(request).exchange.store.knows(person_id):
-        raise InvalidInputError("주민등록에 없는 사람입니다. 목록에서 골라 주세요.", field="person_id")
-    response = RedirectResponse("/me", status_code=303)
-    signing_in.sign_in(request, response, person_id)
+    context |= {"citizen": citizen, "csrf_token": csrf_token(request)}
+    response = render(request, template, context)
+    set_csrf_cookie(request, response)
     return response
 
 
-@router.post("/dev/sign-out")
-def dev_sign_out() -> Response:
-    response = RedirectResponse("/", status_code=303)
-    signing_in.sign_out(response)
-    return response
+def _person(principal: identity.Principal) -> str:
+    assert principal.person_id is not None  # every citizen account is tied to a resident
+    return principal.person_id
 
 
 @router.get("/me", response_class=HTMLResponse, response_model=None)
-def my_information(request: Request) -> Response:
-    citizen = _signed_in_or_redirect(request)
-    if isinstance(citizen, RedirectResponse):
-        return citizen
+def my_information(request: Request, principal: CitizenPage) -> Response:
+    citizen = _person(principal)
     shown, position = mydata.my_facts(app_state(request).exchange, citizen)
     by_agency: dict[str, list[mydata.ShownFact]] = defaultdict(list)
     for fact in shown:
@@ -75,10 +48,8 @@ def my_information(request: Request) -> Response:
 
 
 @router.get("/me/consents", response_class=HTMLResponse, response_model=None)
-def my_consents(request: Request, session: DbSession) -> Response:
-    citizen = _signed_in_or_redirect(request)
-    if isinstance(citizen, RedirectResponse):
-        return citizen
+def my_consents(request: Request, session: DbSession, principal: CitizenPage) -> Response:
+    citizen = _person(principal)
     facts, now = registry.catalogue(), utcnow()
     consents = [mydata.consent_view(c, facts, now) for c in consent.consents_of(session, citizen)]
     return _page(
@@ -89,7 +60,7 @@ def my_consents(request: Request, session: DbSession) -> Response:
         member=consent.membership(session, citizen) is not None,
         facts=list(facts.facts.values()),
         purposes=[(p, facts.purpose_label(p)) for p in mydata.GRANTABLE_PURPOSES],
-        recipients=mydata.RECIPIENTS,
+        recipients=mydata.recipients(session),
         done=request.query_params.get("done", ""),
     )
 
@@ -97,19 +68,18 @@ def my_consents(request: Request, session: DbSession) -> Response:
 @router.post("/me/consents")
 def give_consent(
     request: Request,
-    token: Annotated[str, Form(max_length=100)],
+    principal: CitizenForm,
     recipient: Annotated[str, Form(max_length=200)],
     purpose: Annotated[str, Form(max_length=80)],
     valid_days: Annotated[int, Form(ge=1, le=3650)],
     facts: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    citizen = signing_in.require_citizen(request)
-    signing_in.check_form_token(request, citizen, token)
+    citizen = _person(principal)
     known = registry.catalogue()
-    if recipient not in mydata.RECIPIENTS or purpose not in mydata.GRANTABLE_PURPOSES:
-        raise consent.ConsentInvalid("받는 쪽과 목적을 목록에서 골라 주세요.", field="recipient")
-    chosen = [name for name in facts or [] if name in known.facts]
     with transaction(app_state(request).sessions) as session:
+        if recipient not in mydata.recipients(session) or purpose not in mydata.GRANTABLE_PURPOSES:
+            raise consent.ConsentInvalid("받는 쪽과 목적을 목록에서 골라 주세요.", field="recipient")
+        chosen = [name for name in facts or [] if name in known.facts]
         consent.grant(
             session,
             citizen,
@@ -122,11 +92,8 @@ def give_consent(
 
 
 @router.post("/me/consents/{consent_id}/revoke")
-def revoke_consent(
-    request: Request, consent_id: str, token: Annotated[str, Form(max_length=100)]
-) -> Response:
-    citizen = signing_in.require_citizen(request)
-    signing_in.check_form_token(request, citizen, token)
+def revoke_consent(request: Request, consent_id: str, principal: CitizenForm) -> Response:
+    citizen = _person(principal)
     with transaction(app_state(request).sessions) as session:
         consent.revoke(session, citizen, consent_id[:40])
     return RedirectResponse("/me/consents?done=revoked", status_code=303)
@@ -134,10 +101,9 @@ def revoke_consent(
 
 @router.post("/me/membership")
 def membership(
-    request: Request, token: Annotated[str, Form(max_length=100)], action: Annotated[str, Form(max_length=10)]
+    request: Request, principal: CitizenForm, action: Annotated[str, Form(max_length=10)]
 ) -> Response:
-    citizen = signing_in.require_citizen(request)
-    signing_in.check_form_token(request, citizen, token)
+    citizen = _person(principal)
     with transaction(app_state(request).sessions) as session:
         if action == "join":
             consent.join_membership(session, citizen, registry.catalogue().facts)
@@ -147,26 +113,22 @@ def membership(
 
 
 @router.get("/me/access-log", response_class=HTMLResponse, response_model=None)
-def my_access_log(request: Request, session: DbSession) -> Response:
-    citizen = _signed_in_or_redirect(request)
-    if isinstance(citizen, RedirectResponse):
-        return citizen
+def my_access_log(request: Request, session: DbSession, principal: CitizenPage) -> Response:
+    citizen = _person(principal)
     accesses = mydata.history(session, citizen, registry.catalogue())
     return _page(request, "access_log.html", citizen, accesses=accesses)
 
 
 @router.get("/me/download", response_class=HTMLResponse, response_model=None)
-def my_download(request: Request) -> Response:
-    citizen = _signed_in_or_redirect(request)
-    if isinstance(citizen, RedirectResponse):
-        return citizen
+def my_download(request: Request, principal: CitizenPage) -> Response:
+    citizen = _person(principal)
     key = app_state(request).download_key
     return _page(request, "download.html", citizen, key_id=key.key_id)
 
 
 @router.get("/me/download.zip")
-def my_download_archive(request: Request) -> Response:
-    citizen = signing_in.require_citizen(request)
+def my_download_archive(request: Request, principal: CitizenPage) -> Response:
+    citizen = _person(principal)
     state = app_state(request)
     archive = registry.build_download(state.exchange, state.download_key, citizen)
     return Response(

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from nara import catalog
 from nara.catalog.regions import SIDO, is_region
 from nara.catalog.taxonomy import AgencyType, LifeEvent, ServiceField, UserType
+from nara.web.access import allow
 from nara.web.deps import db_session, search_index
 from nara.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[allow("public", purpose="browse")])
 Index = Annotated[catalog.SearchIndex, Depends(search_index)]
 DbSession = Annotated[Session, Depends(db_session)]
 PAGE_SIZE = 10

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from nara import catalog, registry, rules
+from nara import catalog, identity, registry, rules
+from nara.identity.gate import TokenGate
+from nara.identity.passkeys import RelyingParty
+from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import SigningKey
 from nara.settings import Settings
 
@@ -80,3 +83,9 @@ class AppState:
     search: CatalogSearch
     exchange: registry.Exchange
     download_key: SigningKey
+    tokens: identity.TokenService
+    revocations: TokenGate
+    rate_limiter: RateLimiter
+    outbox: identity.Channel
+    verifier: identity.IdentityVerifier
+    relying_party: RelyingParty

@@ -1,0 +1,66 @@
+"""Nara's own sites as clients of its provider, like any other: the portal and the back office.
+
+Their client secrets are derived from NARA_SECRET_KEY (so every process agrees without storing them);
+at start-up each is registered if missing, and its redirect URIs follow NARA_PUBLIC_URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from sqlalchemy.orm import Session, sessionmaker
+
+from nara import identity
+from nara.settings import Settings
+
+
+@dataclass(frozen=True)
+class Site:
+    client_id: str
+    name: str
+    home: str  # where a signed-in person lands
+    callback: str  # path of the redirect URI
+    scopes: tuple[str, ...]
+    cookie: str
+
+
+PORTAL = Site(
+    "nara-portal", "나라 포털", "/me", "/auth/callback", ("openid", "profile", "mydata"), "nara_portal"
+)
+OFFICE = Site(
+    "nara-office", "나라 업무시스템", "/office", "/office/auth/callback", ("openid", "profile"), "nara_office"
+)
+SITES = {site.client_id: site for site in (PORTAL, OFFICE)}
+
+
+def site_secret(settings: Settings, site: Site) -> str:
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, f"client-secret:{site.client_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def register_sites(sessions: sessionmaker[Session], settings: Settings) -> None:
+    """Register (or bring up to date) the portal and the back office as government clients."""
+    with sessions() as session, session.begin():
+        for site in SITES.values():
+            redirect = f"{settings.public_url}{site.callback}"
+            existing = identity.find_client(session, site.client_id)
+            if existing is None:
+                identity.register_client(
+                    session,
+                    client_id=site.client_id,
+                    name=site.name,
+                    kind="government",
+                    redirect_uris=[redirect],
+                    post_logout_redirect_uris=[f"{settings.public_url}/"],
+                    scopes=list(site.scopes),
+                    owner="나라",
+                )
+                existing = identity.find_client(session, site.client_id)
+            assert existing is not None
+            existing.redirect_uris = [redirect]
+            existing.post_logout_redirect_uris = [f"{settings.public_url}/"]
+            if not identity.secret_matches(existing, site_secret(settings, site)):
+                existing.secret_hash = PasswordHasher().hash(site_secret(settings, site))
