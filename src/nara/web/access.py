@@ -88,7 +88,9 @@ def principal_of(request: Request) -> identity.Principal:
         principal: identity.Principal = cached
         return principal
     header = request.headers.get("authorization", "")
-    if header:
+    if header and request.url.path.startswith("/oauth/") and not header.lower().startswith("bearer "):
+        principal = identity.ANONYMOUS  # client authentication (HTTP Basic) is the token endpoint's business
+    elif header:
         principal = _from_token(request, header)
     elif request.url.path.startswith("/api/"):  # the API takes tokens only: no cookies, so no CSRF
         principal = identity.ANONYMOUS
