@@ -153,3 +153,20 @@ def test_audit_verify_names_a_tampered_record(
     checked = runner.invoke(app, ["audit", "verify"])
     assert checked.exit_code == 1
     assert "2번 기록의 내용이 기록된 뒤에 바뀌었습니다." in checked.output
+
+
+def test_every_command_declares_who_may_run_it() -> None:
+    import click
+    import typer
+
+    from nara.cli import COMMAND_ACCESS, app
+
+    def leaves(command: click.Command, prefix: str = "") -> list[str]:
+        if isinstance(command, click.Group):
+            return [
+                name for sub, child in command.commands.items() for name in leaves(child, f"{prefix}{sub} ")
+            ]
+        return [prefix.strip()]
+
+    commands = leaves(typer.main.get_command(app))
+    assert sorted(commands) == sorted(COMMAND_ACCESS), set(commands) ^ set(COMMAND_ACCESS)

@@ -485,3 +485,134 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+identity_app = typer.Typer(help="통합로그인: 앱(클라이언트) 등록과 공무원 계정·역할", no_args_is_help=True)
+clients_app = typer.Typer(help="로그인·API를 쓰는 누리집과 앱", no_args_is_help=True)
+officials_app = typer.Typer(help="공무원 계정과 기관별 역할", no_args_is_help=True)
+app.add_typer(identity_app, name="identity")
+identity_app.add_typer(clients_app, name="clients")
+identity_app.add_typer(officials_app, name="officials")
+
+
+def _operator_event(event: str, target: str) -> None:
+    from nara import audit
+
+    audit.record_security_event(_sessions(), event, outcome="allowed", actor="operator:cli", target=target)
+
+
+@clients_app.command("add")
+def clients_add(
+    client_id: str = typer.Option(..., help="영문·숫자·-·_ (예: example-agency)"),
+    name: str = typer.Option(..., help="사람에게 보이는 이름"),
+    kind: str = typer.Option("third_party", help="government(동의 화면 없음) 또는 third_party"),
+    redirect_uri: list[str] = typer.Option([], help="로그인 뒤 돌아갈 주소 (정확히 일치, 여러 번 가능)"),
+    post_logout_redirect_uri: list[str] = typer.Option([], help="로그아웃 뒤 돌아갈 주소"),
+    scope: list[str] = typer.Option(["openid", "profile"], help="받을 수 있는 scope"),
+    grant_type: list[str] = typer.Option(["authorization_code", "refresh_token"], help="grant type"),
+    owner: str = typer.Option("", help="운영 기관·회사"),
+    requests_per_minute: int = typer.Option(600, help="분당 요청 한도"),
+) -> None:
+    """앱을 등록하고 client secret을 한 번만 보여 줍니다 (저장되지 않음)."""
+    from nara import identity
+    from nara.kernel.db import transaction
+
+    with transaction(_sessions()) as session:
+        client, secret = identity.register_client(
+            session, client_id=client_id, name=name, kind=kind, redirect_uris=redirect_uri,
+            post_logout_redirect_uris=post_logout_redirect_uri, scopes=scope, grant_types=grant_type,
+            owner=owner or name, requests_per_minute=requests_per_minute,
+        )  # fmt: skip
+    _operator_event("identity.client_registered", f"client:{client_id}")
+    typer.echo(json.dumps({"client_id": client.client_id, "client_secret": secret}, ensure_ascii=False))
+    typer.echo("client_secret은 다시 볼 수 없습니다. 지금 안전한 곳에 보관하세요.", err=True)
+
+
+@clients_app.command("revoke")
+def clients_revoke(client_id: str) -> None:
+    """앱을 즉시 차단합니다: 새 토큰을 받을 수 없고, 가진 토큰도 바로 거절됩니다."""
+    from nara import identity
+    from nara.kernel.db import transaction
+
+    with transaction(_sessions()) as session:
+        identity.revoke_client(session, client_id)
+    _operator_event("identity.client_revoked", f"client:{client_id}")
+    typer.echo(f"{client_id}: 차단했습니다.")
+
+
+@clients_app.command("list")
+def clients_list() -> None:
+    """등록된 앱 목록."""
+    from nara import identity
+
+    with _sessions()() as session:
+        for client in identity.all_clients(session):
+            state = "차단됨" if client.revoked_at else "사용 중"
+            typer.echo(
+                f"{client.client_id}\t{client.kind}\t{state}\t{client.name}\t{' '.join(client.scopes)}"
+            )
+
+
+@officials_app.command("add")
+def officials_add(
+    name: str = typer.Option(..., help="이름"),
+    phone: str = typer.Option(..., help="인증번호를 받을 업무용 휴대폰"),
+    agency: str = typer.Option(..., help="기관 코드 (예: income)"),
+    role: str = typer.Option("checker", help="checker | decider | supervisor | auditor"),
+) -> None:
+    """공무원 계정을 만들고 첫 역할을 줍니다 (운영자; 첫 관리자를 세울 때 씁니다)."""
+    from nara import identity
+    from nara.kernel.db import transaction
+
+    with transaction(_sessions()) as session:
+        account = identity.create_official_account(
+            session, display_name=name, phone=identity.normalise_phone(phone)
+        )
+        identity.grant_role(session, account_id=account.id, agency=agency, role=role, granted_by="operator")
+    _operator_event("identity.role_granted", f"account:{account.id} {agency}:{role}")
+    typer.echo(account.id)
+
+
+@officials_app.command("grant")
+def officials_grant(
+    account_id: str,
+    agency: str = typer.Option(..., help="기관 코드"),
+    role: str = typer.Option(..., help="checker | decider | supervisor | auditor"),
+) -> None:
+    """공무원에게 역할을 줍니다 (운영자). 관리자는 업무시스템에서 같은 일을 합니다."""
+    from nara import identity
+    from nara.kernel.db import transaction
+
+    with transaction(_sessions()) as session:
+        identity.grant_role(session, account_id=account_id, agency=agency, role=role, granted_by="operator")
+    _operator_event("identity.role_granted", f"account:{account_id} {agency}:{role}")
+    typer.echo(f"{account_id}: {agency} {role}")
+
+
+# Who may run each command, and for what (every command must be listed: tests/test_cli.py checks). The
+# command line runs on the server with the operator's database credentials: only operators can run it.
+COMMAND_ACCESS = {
+    "serve": "operator: serve the portal",
+    "db upgrade": "operator: migrate",
+    "catalog seed": "operator: load the curated catalog",
+    "catalog import-gov24": "operator: import the national catalog",
+    "catalog evaluate-search": "operator: measure search (no personal data)",
+    "eligibility evaluate": "anyone: evaluate a situation file (no registry access)",
+    "eligibility next-question": "anyone: next question for a situation file",
+    "eligibility batch": "operator: batch evaluation of a synthetic population",
+    "rules test": "anyone: run rule scenarios",
+    "population generate": "operator: generate a synthetic population",
+    "population check": "operator: check a synthetic population",
+    "audit checkpoint": "operator: sign an access-log checkpoint",
+    "audit verify": "auditor: verify the access log",
+    "audit analyse": "auditor: analyse the access log for misuse",
+    "registry load": "operator: load the synthetic registries",
+    "registry request": "operator acting as the named caller: one exchange request, logged and checked",
+    "registry keys": "anyone: print the public keys",
+    "verify-download": "anyone: verify a citizen's download",
+    "identity clients add": "operator: register a client",
+    "identity clients revoke": "operator: revoke a client at once",
+    "identity clients list": "operator: list clients",
+    "identity officials add": "operator: create an official and their first role",
+    "identity officials grant": "operator: grant a role",
+}

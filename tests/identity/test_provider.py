@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.identity.journeys import bearer, csrf_of, signed_in, state_of, token_for
 
 from nara import audit, identity
 from nara.kernel.db import transaction
-from tests.identity.journeys import bearer, csrf_of, signed_in, state_of, token_for
 
 APP_REDIRECT = "http://localhost:9999/callback"
 

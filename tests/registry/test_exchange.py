@@ -206,3 +206,13 @@ def test_the_exchange_signs_a_checkpoint_every_so_many_records(
         assert (session.scalar(select(func.count()).select_from(Checkpoint)) or 0) == before + 1
     assert latest is not None
     assert (latest.position, latest.key_id) == (position, key.key_id)
+
+
+def test_an_official_without_a_case_is_refused_and_the_attempt_logged(
+    exchange: registry.Exchange, engine: Engine
+) -> None:
+    with pytest.raises(registry.ExchangeRefused) as refused:
+        exchange.request(ask(case_ref=None))
+    assert refused.value.code == "exchange.no_case"
+    record = last_record(engine)
+    assert (record.outcome, record.actor, record.case_ref) == ("refused", "official:mohw:k0001", None)

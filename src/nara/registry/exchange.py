@@ -115,6 +115,10 @@ class Exchange:
             raise ExchangeRefused(
                 "exchange.no_basis", "근거 법령(law:…)이나 본인 동의(consent:…)가 있어야 합니다."
             )
+        if request.caller.startswith("official:") and not request.case_ref:
+            raise ExchangeRefused(
+                "exchange.no_case", "공무원은 처리 중인 사건(case_ref)에 연결해서만 정보를 볼 수 있습니다."
+            )
         basis = self.catalogue.legal_bases.get(reference)
         if basis is None:
             raise ExchangeRefused("exchange.unknown_basis", f"정보 목록에 없는 근거입니다: {reference}")

@@ -103,7 +103,7 @@ def audit_page(request: Request, principal: Auditor) -> HTMLResponse:
         {
             "position": a.position,
             "recorded_at": a.recorded_at,
-            "actor": a.actor,
+            "actor": _actor(key, a.actor),
             "subject": pseudonym(key, a.subject),
             "purpose": a.purpose,
             "basis": a.basis,
@@ -113,6 +113,12 @@ def audit_page(request: Request, principal: Auditor) -> HTMLResponse:
         for a in accesses
     ]
     return _page(request, "office_audit.html", principal, events=events, accesses=rows)
+
+
+def _actor(key: bytes, actor: str) -> str:
+    """A citizen reading their own data is named by the same pseudonym as their records."""
+    kind, _, who = actor.partition(":")
+    return f"본인 {pseudonym(key, who)}" if kind == "citizen" else actor
 
 
 def pseudonym(key: bytes, subject: str) -> str:
