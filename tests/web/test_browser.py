@@ -196,9 +196,7 @@ def test_narrow_phone_screen_has_no_horizontal_scroll(browser: Any, base_url: st
     context.close()
 
 
-def test_a_citizen_signs_in_sees_their_data_consents_and_revokes(
-    page: Any, served: tuple[str, Any]
-) -> None:
+def test_a_citizen_signs_in_sees_their_data_consents_and_revokes(page: Any, served: tuple[str, Any]) -> None:
     base_url, app = served
     page.goto(base_url + "/me")
     page.wait_for_url("**/login?continue=*")  # through the portal's sign-in and the provider's authorize

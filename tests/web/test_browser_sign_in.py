@@ -12,12 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from examples.agency_site.app import create_site
-from nara import identity
-from nara.identity import passkeys
-from nara.kernel.db import transaction
-from nara.settings import Settings
 from tests.web.test_browser import (
     _CHROMIUM_ARGS,
     CHROMIUM,
@@ -28,6 +23,11 @@ from tests.web.test_browser import (
     nara_served,
     serving,
 )
+
+from nara import identity
+from nara.identity import passkeys
+from nara.kernel.db import transaction
+from nara.settings import Settings
 
 pytestmark = pytest.mark.browser
 PERSON = "SYN3"  # no other browser test signs in as this resident
@@ -96,9 +96,7 @@ def _virtual_authenticator(context: Any, page: Any) -> tuple[Any, str]:
 
 def _nara_pages_visited(requests: list[Any], nara: str, path: str) -> list[str]:
     netloc = urlsplit(nara).netloc
-    return [
-        r.url for r in requests if urlsplit(r.url).netloc == netloc and urlsplit(r.url).path == path
-    ]
+    return [r.url for r in requests if urlsplit(r.url).netloc == netloc and urlsplit(r.url).path == path]
 
 
 def test_citizen_enrols_signs_in_with_a_passkey_and_is_signed_in_to_another_site(
@@ -117,7 +115,8 @@ def test_citizen_enrols_signs_in_with_a_passkey_and_is_signed_in_to_another_site
         page.wait_for_url(sites.nara + "/me")  # enrolment goes on to the portal, signed in
         credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
         assert len(credentials) == 1
-        assert credentials[0]["isResidentCredential"] and credentials[0]["rpId"] == "localhost"
+        assert credentials[0]["isResidentCredential"]
+        assert credentials[0]["rpId"] == "localhost"
         with sites.app.state.nara.sessions() as session:
             account = identity.account_of_person(session, PERSON)
             assert account is not None
@@ -134,7 +133,12 @@ def test_citizen_enrols_signs_in_with_a_passkey_and_is_signed_in_to_another_site
 
         # single sign-on: the agency site signs in through Nara without showing a login page
         navigations: list[Any] = []
-        page.on("request", lambda request: request.is_navigation_request() and navigations.append(request))
+
+        def note_navigation(request: Any) -> None:
+            if request.is_navigation_request():
+                navigations.append(request)
+
+        page.on("request", note_navigation)
         page.goto(sites.agency + "/")
         page.get_by_role("link", name="나라 통합로그인으로 로그인").click()
         page.wait_for_url(sites.agency + "/")
