@@ -31,7 +31,7 @@ run: $(VENV)/.run-installed
 test: $(VENV)/.dev-installed lint typecheck pytest
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/lint-imports --no-cache
 
 typecheck:

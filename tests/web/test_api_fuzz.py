@@ -102,7 +102,6 @@ def test_every_operation_is_fuzzed_with_a_citizens_token(
     for operation in _operations(api_schema):
         limiter.reset("client:nara-portal")  # each operation starts with a full bucket
         _fuzz(operation, signed_in, headers=headers)
-    print(answered)
     # the token really opened the citizen's endpoints (else this run would prove little)
     for opened in ("GET /api/v1/me/facts", "GET /api/v1/me/consents", "GET /api/v1/me/download"):
         assert 200 in answered[opened], (opened, answered[opened])

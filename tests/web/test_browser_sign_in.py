@@ -8,6 +8,7 @@ another port of localhost. Needs Debian's `chromium`: without it the test is ski
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,11 +35,13 @@ PERSON = "SYN3"  # no other browser test signs in as this resident
 CLIENT_ID = "browser-bohunnuri"
 
 
+@dataclass(frozen=True)
 class Sites:
-    """Nara (provider and portal) and the example agency site, each on its own port of localhost."""
+    """Nara (provider and portal, its address and app) and the example agency site, on two localhost ports."""
 
-    def __init__(self, nara: str, app: Any, agency: str) -> None:
-        self.nara, self.app, self.agency = nara, app, agency
+    nara: str
+    app: Any
+    agency: str
 
 
 @pytest.fixture(scope="module")
