@@ -23,5 +23,10 @@ def test_production_refuses_a_short_secret() -> None:
 
 
 def test_secret_is_masked() -> None:
-    settings = Settings(env="production", secret_key="s" * 40)
+    settings = Settings(env="production", secret_key="s" * 40, public_url="https://nara.example")
     assert "s" * 40 not in repr(settings)
+
+
+def test_production_needs_an_https_public_address() -> None:
+    with pytest.raises(ValidationError, match="https"):
+        Settings(env="production", secret_key="s" * 40, public_url="http://nara.example")

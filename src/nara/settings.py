@@ -47,10 +47,10 @@ class Settings(BaseSettings):
             raise InsecureSettingsError(
                 "NARA_SECRET_KEY must be set to a real secret when NARA_ENV is not 'development'."
             )
-        if self.env == "production" and not self.public_url.startswith("https://"):
-            raise InsecureSettingsError("NARA_PUBLIC_URL must be an https:// address in production.")
         if len(self.secret_key.get_secret_value()) < 32:
             raise InsecureSettingsError("NARA_SECRET_KEY must be at least 32 characters long.")
+        if self.env == "production" and not self.public_url.startswith("https://"):
+            raise InsecureSettingsError("NARA_PUBLIC_URL must be an https:// address in production.")
         return self
 
 

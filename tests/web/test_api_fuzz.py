@@ -1,15 +1,19 @@
-"""Fuzz the open API against its own OpenAPI document.
+"""Fuzz the open API against its own OpenAPI document: no input may cause a 5xx or break the schema.
 
-Three runs over every operation, each bounded (a few dozen examples per operation):
+Three runs over every operation, each bounded (``EXAMPLES`` per operation):
 
-* anonymous (no Authorization header): no input may cause a 5xx or break the documented schema;
-* with a citizen's token (scope ``mydata eligibility``) on every call: no 5xx;
-* without valid credentials — no header, or the bearer values Schemathesis makes up — no protected
+* anonymous (no Authorization header);
+* with a citizen's token (scope ``mydata eligibility``) on every call — the citizen's endpoints must
+  really open (200), or the run would prove little;
+* without valid credentials — no header, and the bearer values Schemathesis makes up — no protected
   operation (one that documents 401, or anything under /api/v1/me) ever answers 2xx.
 
+Public operations are fuzzed without made-up bearer values: a malformed token on a public route is
+refused with 401, which their OpenAPI entries do not list.
+
 The fuzz runs on an app of its own (same database and registries as the suite), so its rate-limit
-buckets are not the shared client's; the citizen is one no other test uses, as the authenticated run
-really gives and withdraws consents.
+buckets are not the shared client's; its citizen is one no other test uses, since the authenticated run
+really joins and leaves 복지멤버십.
 """
 
 from __future__ import annotations
@@ -92,11 +96,10 @@ def test_every_operation_is_fuzzed_with_a_citizens_token(
 ) -> None:
     headers = bearer(token_for(fuzz_client, FUZZ_PERSON, scope="mydata eligibility"))
     limiter = state_of(fuzz_client).rate_limiter
-
     answered: dict[str, set[int]] = {}
 
     def signed_in(case: schemathesis.Case) -> None:
-        response = case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        response = case.call_and_validate(headers=headers, checks=_CHECKS)
         answered.setdefault(f"{case.method} {case.path}", set()).add(response.status_code)
 
     for operation in _operations(api_schema):
@@ -117,10 +120,10 @@ def test_no_protected_operation_answers_without_credentials(api_schema: schemath
 
     def refused(case: schemathesis.Case) -> None:
         made_up = case.call()  # as generated: no header, or a bearer value Schemathesis made up
-        case.validate_response(made_up, checks=[not_a_server_error])
+        case.validate_response(made_up, checks=_CHECKS)
         _without_credentials(case)
         bare = case.call()
-        case.validate_response(bare, checks=[not_a_server_error])
+        case.validate_response(bare, checks=_CHECKS)
         for response in (made_up, bare):
             assert not 200 <= response.status_code < 300, (
                 f"{case.method} {case.formatted_path} answered {response.status_code} without credentials"
