@@ -15,8 +15,13 @@ from nara.web.errors import PROBLEM_JSON
 
 _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "보낸 접근 토큰이 올바르지 않음 (토큰 없이 부를 수 있는 기능도 잘못된 토큰은 거절)",
+        **_PROBLEM,
+    },
     404: {"description": "없음", **_PROBLEM},
     422: {"description": "잘못된 요청", **_PROBLEM},
+    429: {"description": "앱별 요청 한도 초과", **_PROBLEM},
 }
 router = APIRouter(
     prefix="/api/v1",

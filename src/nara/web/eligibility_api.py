@@ -64,7 +64,7 @@ def next_question(situation: Situation) -> rules.NextQuestionPublic:
     "/me",
     summary="내 정보로 받을 수 있는 혜택 판정 (시민이 동의한 앱)",
     response_model=rules.EvaluationPublic,
-    responses={401: PROBLEM_RESPONSES[404], 403: PROBLEM_RESPONSES[404]},
+    responses={403: PROBLEM_RESPONSES[404] | {"description": "시민의 동의(scope eligibility) 없음"}},
 )
 def evaluate_me(request: Request, principal: Delegated) -> rules.EvaluationPublic:
     """The signed-in citizen's eligibility from what the registries hold, read under the consent the

@@ -42,7 +42,9 @@ def _start(request: Request, site: Site) -> Response:
     settings = app_state(request).settings
     public = urlsplit(settings.public_url)
     if request.url.netloc != public.netloc:  # cookies are per host: sign in on the public address
-        return RedirectResponse(f"{settings.public_url}{request.url.path}?{request.url.query}", status_code=303)
+        return RedirectResponse(
+            f"{settings.public_url}{request.url.path}?{request.url.query}", status_code=303
+        )
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     verifier = secrets.token_urlsafe(48)  # RFC 7636: 43 to 128 characters
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
