@@ -40,7 +40,6 @@ from nara.identity.sessions import (
     PROVIDER,
     current_session,
     end_session,
-    live_sessions,
     sign_out_everywhere,
     start_session,
 )
@@ -94,7 +93,6 @@ __all__ = [
     "end_session",
     "find_client",
     "grant_role",
-    "live_sessions",
     "load_or_create_provider_key",
     "normalise_phone",
     "officials_of",

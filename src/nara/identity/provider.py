@@ -13,7 +13,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -166,7 +166,6 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
 
     db: Session
     tokens: TokenService
-    issued: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(scopes_supported=list(SCOPES))
@@ -180,7 +179,6 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         return ClientModel(row) if row is not None and row.revoked_at is None else None
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
-        self.issued.append(token)
         refresh = token.get("refresh_token")
         if not refresh or request.user is None:
             return

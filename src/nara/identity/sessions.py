@@ -12,7 +12,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nara.identity.models import Account, RefreshToken, SignInSession
@@ -94,11 +94,3 @@ def sign_out_everywhere(session: Session, account_id: str) -> None:
     account = session.get(Account, account_id)
     if account is not None:
         account.signed_out_everywhere_at = now
-
-
-def live_sessions(session: Session, account_id: str) -> list[SignInSession]:
-    query = select(SignInSession).where(
-        SignInSession.account_id == account_id, SignInSession.ended_at.is_(None)
-    )
-    cutoff = utcnow() - IDLE_TIMEOUT
-    return [row for row in session.scalars(query) if row.last_seen_at > cutoff]

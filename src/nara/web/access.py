@@ -49,7 +49,6 @@ class AccessCheck:
         self.csrf = csrf
 
     async def __call__(self, request: Request, _token: Any = Depends(_bearer)) -> identity.Principal:
-        state = app_state(request)
         try:
             principal = principal_of(request)
             identity.decide(self.rule, principal)
@@ -59,18 +58,26 @@ class AccessCheck:
                 await check_csrf(request)
         except NaraError as refusal:
             reason = getattr(refusal, "reason", refusal.code)
-            audit.record_security_event(
-                state.sessions,
-                "access.refused",
-                outcome="refused",
-                actor=_actor_for_log(request),
-                target=f"{request.method} {request.url.path}",
-                reason=reason,
-                client_ip=request.client.host if request.client else "",
-            )
+            log_event(request, "access.refused", refused=True, actor=_actor_for_log(request), reason=reason)
             raise
         request.state.principal = principal
         return principal
+
+
+def log_event(
+    request: Request, event: str, *, refused: bool, actor: str, target: str = "", reason: str = ""
+) -> None:
+    """One security-log record for this request (its own transaction; refusals survive rollback).
+    ``target`` defaults to the request's method and path."""
+    audit.record_security_event(
+        app_state(request).sessions,
+        event,
+        outcome="refused" if refused else "allowed",
+        actor=actor,
+        target=target or f"{request.method} {request.url.path}",
+        reason=reason,
+        client_ip=request.client.host if request.client else "",
+    )
 
 
 def allow(*who: str, purpose: str, scopes: tuple[str, ...] = (), csrf: bool = True) -> Any:

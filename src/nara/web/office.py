@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from nara import audit, identity, registry
 from nara.kernel.db import transaction
-from nara.web.access import allow, csrf_token, set_csrf_cookie
+from nara.web.access import allow, csrf_token, log_event, set_csrf_cookie
 from nara.web.deps import app_state
 from nara.web.templating import render
 
@@ -42,11 +42,7 @@ def require_agency(
     """Object-level check: the official holds a role (``role``, if named) in this agency."""
     if agency in principal.agencies(role):
         return
-    audit.record_security_event(
-        app_state(request).sessions, "access.refused", outcome="refused", actor=principal.actor,
-        target=f"{request.method} {request.url.path}", reason="access.other_agency",
-        client_ip=request.client.host if request.client else "",
-    )  # fmt: skip
+    log_event(request, "access.refused", refused=True, actor=principal.actor, reason="access.other_agency")
     raise identity.AccessDenied("access.other_agency", "다른 기관의 업무는 볼 수 없습니다.")
 
 
@@ -84,8 +80,8 @@ def grant_role(
             session, account_id=account_id, agency=agency, role=role, granted_by=principal.account_id
         )
     state.revocations.forget(account_id=account_id)
-    audit.record_security_event(
-        state.sessions, "identity.role_granted", outcome="allowed", actor=principal.actor,
+    log_event(
+        request, "identity.role_granted", refused=False, actor=principal.actor,
         target=f"account:{account_id} {agency}:{role}",
     )  # fmt: skip
     return RedirectResponse(f"/office/agencies/{agency}?done=granted", status_code=303)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nara import audit, consent, identity
+from nara import consent, identity
 from nara.kernel.clock import utcnow
 from nara.kernel.db import transaction
 from nara.kernel.errors import RefusedError
@@ -26,6 +26,7 @@ from nara.web.access import (
     SITE_COOKIES,
     allow,
     csrf_token,
+    log_event,
     principal_for_account,
     principal_of,
     set_csrf_cookie,
@@ -93,15 +94,7 @@ def as_response(status: int, body: Any, headers: list[tuple[str, str]]) -> Respo
 
 
 def _log(request: Request, event: str, reason: str, target: str) -> None:
-    audit.record_security_event(
-        app_state(request).sessions,
-        event,
-        outcome="refused",
-        actor="anonymous",
-        target=target[:300],
-        reason=reason,
-        client_ip=request.client.host if request.client else "",
-    )
+    log_event(request, event, refused=True, actor="anonymous", target=target, reason=reason)
 
 
 class OAuthPageError(RefusedError):

@@ -16,10 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from nara import audit, identity
+from nara import identity
 from nara.kernel.db import transaction
 from nara.kernel.errors import RefusedError
-from nara.web.access import allow, secure_cookies
+from nara.web.access import allow, log_event, secure_cookies
 from nara.web.deps import app_state
 from nara.web.oidc import PROVIDER_COOKIE
 from nara.web.sign_in import safe_continue
@@ -176,10 +176,9 @@ def sign_out_everywhere(request: Request, principal: Signed) -> Response:
     with transaction(state.sessions) as session:
         identity.sign_out_everywhere(session, principal.account_id)
     state.revocations.forget(account_id=principal.account_id)
-    audit.record_security_event(
-        state.sessions, "identity.signed_out_everywhere", outcome="allowed", actor=principal.actor,
-        target="all sessions",
-    )  # fmt: skip
+    log_event(
+        request, "identity.signed_out_everywhere", refused=False, actor=principal.actor, target="all sessions"
+    )
     response: Response = RedirectResponse("/", status_code=303)
     for cookie in (PORTAL.cookie, OFFICE.cookie, PROVIDER_COOKIE):
         response.delete_cookie(cookie)

@@ -13,7 +13,20 @@ _STATIC_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),  # browsers heed it on https only
+    (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# Pages and answers about a person are never kept by the browser or a shared cache.
+_PRIVATE_PATHS = (
+    "/me",
+    "/office",
+    "/oauth/",
+    "/login",
+    "/enrol",
+    "/api/v1/me",
+    "/api/v1/eligibility/me",
+    "/auth/",
+)
 
 
 def install(app: FastAPI) -> None:
@@ -33,6 +46,7 @@ class SecurityHeaders:
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         policy = _policy(nonce, docs=scope["path"] == _API_DOCS).encode()
+        private = [(b"cache-control", b"no-store")] if scope["path"].startswith(_PRIVATE_PATHS) else []
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -40,6 +54,7 @@ class SecurityHeaders:
                     *message.get("headers", []),
                     (b"content-security-policy", policy),
                     *_STATIC_HEADERS,
+                    *private,
                 ]
             await send(message)
 

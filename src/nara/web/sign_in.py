@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -15,11 +16,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from nara import audit, identity
+from nara import identity
 from nara.identity import passkeys
 from nara.kernel.db import transaction
 from nara.kernel.errors import InvalidInputError
-from nara.web.access import SITE_COOKIES, allow, csrf_token, secure_cookies, set_csrf_cookie
+from nara.web.access import SITE_COOKIES, allow, csrf_token, log_event, secure_cookies, set_csrf_cookie
 from nara.web.deps import app_state
 from nara.web.templating import render
 
@@ -53,15 +54,10 @@ def _signed_in(request: Request, account_id: str, methods: list[str], target: st
         cookie, _ = identity.start_session(
             session, _secret(request), account_id=account_id, site=identity.PROVIDER, methods=methods
         )
-    audit.record_security_event(
-        state.sessions,
-        "identity.sign_in",
-        outcome="allowed",
-        actor=f"account:{account_id}",
-        target=identity.PROVIDER,
+    log_event(
+        request, "identity.sign_in", refused=False, actor=f"account:{account_id}", target=identity.PROVIDER,
         reason="+".join(methods),
-        client_ip=request.client.host if request.client else "",
-    )
+    )  # fmt: skip
     response = RedirectResponse(safe_continue(target), status_code=303)
     response.set_cookie(
         PROVIDER_COOKIE,
@@ -75,15 +71,7 @@ def _signed_in(request: Request, account_id: str, methods: list[str], target: st
 
 
 def _refused(request: Request, event: str, error: identity.IdentityError, target: str) -> None:
-    audit.record_security_event(
-        app_state(request).sessions,
-        event,
-        outcome="refused",
-        actor="anonymous",
-        target=target[:300],
-        reason=error.code,
-        client_ip=request.client.host if request.client else "",
-    )
+    log_event(request, event, refused=True, actor="anonymous", target=target, reason=error.code)
 
 
 # --- sign in --------------------------------------------------------------------------------------
@@ -110,7 +98,7 @@ def send_sign_in_code(
                 session, state.outbox, _secret(request), phone=number, purpose="sign_in"
             )
         else:
-            code_id = base64.urlsafe_b64encode(json.dumps(number).encode()).decode()[:22]
+            code_id = secrets.token_urlsafe(16)  # looks like a real one; matches no code
     return _page(
         request, "login_code.html", code_id=code_id, target=safe_continue(target), phone=_masked(number)
     )
@@ -308,9 +296,9 @@ async def passkey_register(request: Request) -> JSONResponse:
     challenge = _ceremony_challenge(request, "register")
     with transaction(state.sessions) as session:
         passkeys.register_passkey(session, state.relying_party, account_id, body, challenge)
-    audit.record_security_event(
-        state.sessions, "identity.passkey_registered", outcome="allowed", actor=f"account:{account_id}",
-        target=identity.PROVIDER, client_ip=request.client.host if request.client else "",
+    log_event(
+        request, "identity.passkey_registered", refused=False, actor=f"account:{account_id}",
+        target=identity.PROVIDER,
     )  # fmt: skip
     response = JSONResponse({"continue": safe_continue(request.query_params.get("continue"))})
     response.delete_cookie(CEREMONY_COOKIE)

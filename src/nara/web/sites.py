@@ -57,6 +57,7 @@ def register_sites(sessions: sessionmaker[Session], settings: Settings) -> None:
                     post_logout_redirect_uris=[f"{settings.public_url}/"],
                     scopes=list(site.scopes),
                     owner="나라",
+                    requests_per_minute=60_000,  # every citizen's portal calls share this client's bucket
                 )
                 existing = identity.find_client(session, site.client_id)
             assert existing is not None
