@@ -589,6 +589,21 @@ def officials_grant(
     typer.echo(f"{account_id}: {agency} {role}")
 
 
+@identity_app.command("sample-residents")
+def sample_residents(limit: int = typer.Option(5, min=1, max=50)) -> None:
+    """개발용: 가입해 볼 수 있는 합성 주민의 이름·생년월일·(가상) 휴대폰 번호. 실제 사람이 아닙니다."""
+    from nara import registry
+
+    if get_settings().env != "development":
+        typer.echo("개발 환경(NARA_ENV=development)에서만 쓸 수 있습니다.", err=True)
+        raise typer.Exit(1)
+    store = registry.RegistryStore(get_settings().registry_url)
+    for person in store.residents(limit):
+        phone = registry.mobile_phone(person["person_id"])
+        typer.echo(f"{person['name']}\t{person['birth_date']}\t{phone}\t({person['person_id']})")
+    store.dispose()
+
+
 # Who may run each command, and for what (every command must be listed: tests/test_cli.py checks). The
 # command line runs on the server with the operator's database credentials: only operators can run it.
 COMMAND_ACCESS = {
@@ -615,4 +630,5 @@ COMMAND_ACCESS = {
     "identity clients list": "operator: list clients",
     "identity officials add": "operator: create an official and their first role",
     "identity officials grant": "operator: grant a role",
+    "identity sample-residents": "operator, development only: synthetic residents to try enrolment with",
 }
