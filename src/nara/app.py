@@ -13,8 +13,6 @@ from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.consent import models as consent_models
 from nara.identity import models as identity_models
-from nara.identity.gate import TokenGate
-from nara.identity.passkeys import RelyingParty
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import load_or_create_key
@@ -82,11 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tokens=identity.TokenService(
             identity.load_or_create_provider_key(settings.provider_key_path), settings.public_url
         ),
-        revocations=TokenGate(sessions),
+        revocations=identity.TokenGate(sessions),
         rate_limiter=RateLimiter(),
         outbox=identity.DevelopmentOutbox(settings.outbox_path),
         verifier=identity.SimulatedVerifier(exchange.store.find_resident, registry.mobile_phone),
-        relying_party=RelyingParty(
+        relying_party=identity.RelyingParty(
             id=urlsplit(settings.public_url).hostname or "localhost",
             name="나라 통합로그인",
             origin=settings.public_url,

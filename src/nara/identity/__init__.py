@@ -32,7 +32,17 @@ from nara.identity.errors import (
     TokenInvalid,
     TooManyCodes,
 )
+from nara.identity.gate import TokenGate
 from nara.identity.models import Account, OAuthClient
+from nara.identity.passkeys import (
+    PasskeyCeremony,
+    RelyingParty,
+    authentication_ceremony,
+    passkeys_of,
+    register_passkey,
+    registration_ceremony,
+    verify_passkey,
+)
 from nara.identity.proofing import IdentityVerifier, ProvenResident, SimulatedVerifier
 from nara.identity.provider import Grantee, OAuthRequest, Provider, revoke_refresh_token, user_info
 from nara.identity.scopes import ELIGIBILITY_FACTS, SCOPES, Scope, delegated, parse_scopes
@@ -40,6 +50,7 @@ from nara.identity.sessions import (
     PROVIDER,
     current_session,
     end_session,
+    how_signed_in,
     sign_out_everywhere,
     start_session,
 )
@@ -65,6 +76,7 @@ __all__ = [
     "IdentityVerifier",
     "OAuthClient",
     "OAuthRequest",
+    "PasskeyCeremony",
     "PasskeyInvalid",
     "Principal",
     "ProofingFailed",
@@ -72,11 +84,13 @@ __all__ = [
     "Provider",
     "ProviderKey",
     "RateLimited",
+    "RelyingParty",
     "Role",
     "Rule",
     "Scope",
     "SignInRequired",
     "SimulatedVerifier",
+    "TokenGate",
     "TokenInvalid",
     "TokenService",
     "TooManyCodes",
@@ -84,6 +98,7 @@ __all__ = [
     "account_of_person",
     "accounts_with_phone",
     "all_clients",
+    "authentication_ceremony",
     "check_code",
     "create_citizen_account",
     "create_official_account",
@@ -93,11 +108,15 @@ __all__ = [
     "end_session",
     "find_client",
     "grant_role",
+    "how_signed_in",
     "load_or_create_provider_key",
     "normalise_phone",
     "officials_of",
     "parse_scopes",
+    "passkeys_of",
     "register_client",
+    "register_passkey",
+    "registration_ceremony",
     "revoke_client",
     "revoke_refresh_token",
     "revoke_role",
@@ -107,4 +126,5 @@ __all__ = [
     "sign_out_everywhere",
     "start_session",
     "user_info",
+    "verify_passkey",
 ]

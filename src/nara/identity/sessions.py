@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -94,3 +94,9 @@ def sign_out_everywhere(session: Session, account_id: str) -> None:
     account = session.get(Account, account_id)
     if account is not None:
         account.signed_out_everywhere_at = now
+
+
+def how_signed_in(session: Session, session_id: str | None) -> tuple[tuple[str, ...], datetime | None]:
+    """The methods (amr) and the moment of the sign-in a session stands for."""
+    row = session.get(SignInSession, session_id) if session_id else None
+    return (tuple(row.methods), row.created_at) if row is not None else ((), None)

@@ -42,7 +42,9 @@ _SIGNED_IN: dict[int | str, dict[str, Any]] = {
 
 
 class ConsentRequest(BaseModel):
-    recipient: str = Field(max_length=200, description="받는 쪽 (예: agency:mohw, 또는 등록된 앱 third_party:<client_id>)")
+    recipient: str = Field(
+        max_length=200, description="받는 쪽 (예: agency:mohw, 또는 등록된 앱 third_party:<client_id>)"
+    )
     purpose: str = Field(max_length=80, description="목적 (정보 목록의 purposes)")
     facts: list[str] = Field(min_length=1, max_length=100, description="동의하는 정보 이름")
     valid_days: int = Field(ge=1, le=3650, description="동의 기간(일)")

@@ -163,12 +163,12 @@ def _issue_code(
 ) -> Response:
     assert signed_in.account_id is not None
     account = identity.account(session, signed_in.account_id)
-    live = session.get(identity.models.SignInSession, signed_in.session_id) if signed_in.session_id else None
+    methods, signed_in_at = identity.how_signed_in(session, signed_in.session_id)
     grantee = identity.Grantee(
         account,
         session_id=signed_in.session_id,
-        methods=tuple(live.methods) if live else (),
-        auth_time=live.created_at if live else utcnow(),
+        methods=methods,
+        auth_time=signed_in_at or utcnow(),
         consent_id=consent_id,
     )
     status, body, headers = provider.create_authorization_response(oauth, grant_user=grantee, grant=grant)
@@ -219,7 +219,7 @@ async def decide_consent(request: Request) -> Response:
 
 
 def _record_delegation(session: Session, signed_in: identity.Principal, grant: Any) -> str | None:
-    """A delegated scope becomes a consent in 동의 관리 (one per app; the newest stands)."""
+    """A delegated scope becomes a consent in 동의 관리; the code (and its tokens) name this consent."""
     delegated = identity.delegated(identity.parse_scopes(grant.request.payload.scope))
     if not delegated or signed_in.person_id is None:
         return None

@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from nara import identity
-from nara.identity import passkeys
 from nara.kernel.db import transaction
 from nara.kernel.errors import InvalidInputError
 from nara.web.access import SITE_COOKIES, allow, csrf_token, log_event, secure_cookies, set_csrf_cookie
@@ -164,7 +163,7 @@ def _ceremony_challenge(request: Request, purpose: str) -> bytes:
 
 @router.post("/login/passkey/options")
 def passkey_sign_in_options(request: Request) -> JSONResponse:
-    ceremony = passkeys.authentication_ceremony(app_state(request).relying_party)
+    ceremony = identity.authentication_ceremony(app_state(request).relying_party)
     response = JSONResponse(json.loads(ceremony.options_json))
     _ceremony_cookie(request, response, ceremony.challenge, "sign_in")
     return response
@@ -178,7 +177,7 @@ async def passkey_sign_in(request: Request) -> Response:
     try:
         challenge = _ceremony_challenge(request, "sign_in")
         with transaction(state.sessions) as session:
-            account_id = passkeys.verify_passkey(session, state.relying_party, body, challenge)
+            account_id = identity.verify_passkey(session, state.relying_party, body, challenge)
     except identity.IdentityError as error:
         _refused(request, "identity.passkey_refused", error, "sign_in")
         raise
@@ -279,8 +278,8 @@ def passkey_registration_options(request: Request) -> JSONResponse:
     account_id = _provider_account(request)
     with state.sessions() as session:
         account = identity.account(session, account_id)
-        existing = [p.credential_id for p in passkeys.passkeys_of(session, account_id)]
-    ceremony = passkeys.registration_ceremony(
+        existing = [p.credential_id for p in identity.passkeys_of(session, account_id)]
+    ceremony = identity.registration_ceremony(
         state.relying_party, account_id, account_id, account.display_name, existing
     )
     response = JSONResponse(json.loads(ceremony.options_json))
@@ -295,7 +294,7 @@ async def passkey_register(request: Request) -> JSONResponse:
     body = (await request.body()).decode(errors="replace")[:20_000]
     challenge = _ceremony_challenge(request, "register")
     with transaction(state.sessions) as session:
-        passkeys.register_passkey(session, state.relying_party, account_id, body, challenge)
+        identity.register_passkey(session, state.relying_party, account_id, body, challenge)
     log_event(
         request, "identity.passkey_registered", refused=False, actor=f"account:{account_id}",
         target=identity.PROVIDER,

@@ -10,8 +10,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara import catalog, identity, registry, rules
-from nara.identity.gate import TokenGate
-from nara.identity.passkeys import RelyingParty
 from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import SigningKey
 from nara.settings import Settings
@@ -84,8 +82,8 @@ class AppState:
     exchange: registry.Exchange
     download_key: SigningKey
     tokens: identity.TokenService
-    revocations: TokenGate
+    revocations: identity.TokenGate
     rate_limiter: RateLimiter
     outbox: identity.Channel
     verifier: identity.IdentityVerifier
-    relying_party: RelyingParty
+    relying_party: identity.RelyingParty
