@@ -170,3 +170,28 @@ def test_every_command_declares_who_may_run_it() -> None:
 
     commands = leaves(typer.main.get_command(app))
     assert sorted(commands) == sorted(COMMAND_ACCESS), set(commands) ^ set(COMMAND_ACCESS)
+
+
+def test_clients_are_registered_listed_narrowed_and_revoked_from_the_command_line(
+    fresh_database: Path,
+) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    added = runner.invoke(
+        app,
+        ["identity", "clients", "add", "--client-id", "cli-app", "--name", "시험 앱", "--redirect-uri",
+         "https://app.example/cb", "--scope", "openid", "--scope", "eligibility"],
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "client_secret" in added.output
+    assert "cli-app" in runner.invoke(app, ["identity", "clients", "list"]).output
+    bad = runner.invoke(
+        app, ["identity", "clients", "set-redirects", "cli-app", "--redirect-uri", "http://a.example/cb"]
+    )
+    assert bad.exit_code != 0
+    official = runner.invoke(
+        app,
+        ["identity", "officials", "add", "--name", "김담당", "--phone", "01012345678", "--agency", "income"],
+    )
+    assert official.exit_code == 0, official.output
+    revoked = runner.invoke(app, ["identity", "clients", "revoke", "cli-app"])
+    assert "차단했습니다" in revoked.output

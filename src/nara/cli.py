@@ -467,12 +467,16 @@ def main() -> None:
     """Entry point: database problems become one plain sentence, not a stack trace."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
+    from nara.kernel.errors import NaraError
     from nara.rules import RuleFileInvalid
 
     try:
         app()
     except RuleFileInvalid as error:
         typer.echo(f"자격 규칙 파일 오류: {error.detail}", err=True)
+        raise SystemExit(1) from None
+    except NaraError as error:
+        typer.echo(f"{error.title} {error.detail} ({error.code})", err=True)
         raise SystemExit(1) from None
     except (OperationalError, ProgrammingError) as error:
         typer.echo(
@@ -481,10 +485,6 @@ def main() -> None:
             err=True,
         )
         raise SystemExit(1) from None
-
-
-if __name__ == "__main__":
-    main()
 
 
 identity_app = typer.Typer(help="통합로그인: 앱(클라이언트) 등록과 공무원 계정·역할", no_args_is_help=True)
@@ -538,6 +538,20 @@ def clients_revoke(client_id: str) -> None:
         identity.revoke_client(session, client_id)
     _operator_event("identity.client_revoked", f"client:{client_id}")
     typer.echo(f"{client_id}: 차단했습니다.")
+
+
+@clients_app.command("set-redirects")
+def clients_set_redirects(
+    client_id: str, redirect_uri: list[str] = typer.Option(..., help="남길 redirect URI (여러 번 가능)")
+) -> None:
+    """앱의 redirect URI 목록을 바꿉니다 (더 쓰지 않는 주소를 빼는 데 씁니다)."""
+    from nara import identity
+    from nara.kernel.db import transaction
+
+    with transaction(_sessions()) as session:
+        identity.set_redirect_uris(session, client_id, redirect_uri)
+    _operator_event("identity.client_redirects_set", f"client:{client_id}")
+    typer.echo(f"{client_id}: {' '.join(redirect_uri)}")
 
 
 @clients_app.command("list")
@@ -628,7 +642,12 @@ COMMAND_ACCESS = {
     "identity clients add": "operator: register a client",
     "identity clients revoke": "operator: revoke a client at once",
     "identity clients list": "operator: list clients",
+    "identity clients set-redirects": "operator: replace a client's redirect URIs",
     "identity officials add": "operator: create an official and their first role",
     "identity officials grant": "operator: grant a role",
     "identity sample-residents": "operator, development only: synthetic residents to try enrolment with",
 }
+
+
+if __name__ == "__main__":
+    main()

@@ -16,7 +16,14 @@ from nara.identity.accounts import (
     revoke_role,
     roles_of,
 )
-from nara.identity.clients import all_clients, find_client, register_client, revoke_client, secret_matches
+from nara.identity.clients import (
+    all_clients,
+    find_client,
+    register_client,
+    revoke_client,
+    secret_matches,
+    set_redirect_uris,
+)
 from nara.identity.codes import Channel, DevelopmentOutbox, check_code, send_code
 from nara.identity.errors import (
     AccessDenied,
@@ -123,6 +130,7 @@ __all__ = [
     "roles_of",
     "secret_matches",
     "send_code",
+    "set_redirect_uris",
     "sign_out_everywhere",
     "start_session",
     "user_info",

@@ -127,5 +127,16 @@ def revoke_client(session: Session, client_id: str) -> OAuthClient:
     return client
 
 
+def set_redirect_uris(session: Session, client_id: str, redirect_uris: list[str]) -> OAuthClient:
+    """Replace a client's redirect URIs (each checked as at registration)."""
+    client = find_client(session, client_id)
+    if client is None:
+        raise ClientInvalid(f"등록되지 않은 client_id입니다: {client_id}")
+    for uri in redirect_uris:
+        check_redirect_uri(uri)
+    client.redirect_uris = list(redirect_uris)
+    return client
+
+
 def all_clients(session: Session) -> list[OAuthClient]:
     return list(session.scalars(select(OAuthClient).order_by(OAuthClient.client_id)))

@@ -61,7 +61,15 @@ def register_sites(sessions: sessionmaker[Session], settings: Settings) -> None:
                 )
                 existing = identity.find_client(session, site.client_id)
             assert existing is not None
-            existing.redirect_uris = [redirect]
-            existing.post_logout_redirect_uris = [f"{settings.public_url}/"]
+            # Added, not replaced: several deployments (or test servers) may share one database. An
+            # address given up for good is dropped with `nara identity clients set-redirects`.
+            existing.redirect_uris = _with(existing.redirect_uris, redirect)
+            existing.post_logout_redirect_uris = _with(
+                existing.post_logout_redirect_uris, f"{settings.public_url}/"
+            )
             if not identity.secret_matches(existing, site_secret(settings, site)):
                 existing.secret_hash = PasswordHasher().hash(site_secret(settings, site))
+
+
+def _with(uris: list[str], uri: str) -> list[str]:
+    return uris if uri in uris else [*uris, uri]
