@@ -319,3 +319,49 @@ def test_sign_out_everywhere_ends_sessions_and_tokens(client: TestClient) -> Non
         assert done.status_code == 200
         assert client.get("/me", follow_redirects=False).status_code == 303
     assert client.get("/api/v1/me/consents", headers=bearer(token)).status_code == 401
+
+
+def test_logout_with_an_id_token_hint_returns_only_to_a_registered_address(client: TestClient) -> None:
+    client_id, _, tokens = code_tokens(client, "SYN13")
+    with transaction(state_of(client).sessions) as session:
+        found = identity.find_client(session, client_id)
+        assert found is not None
+        found.post_logout_redirect_uris = ["http://localhost:9999/bye"]
+    with signed_in(client, "SYN13"):
+        asked = client.get("/oauth/logout", params={"client_id": client_id}, follow_redirects=False)
+        assert "로그아웃할까요" in asked.text  # no hint: a link alone cannot sign anyone out
+        assert client.get(authorize_query(client_id, pkce()[1]), follow_redirects=False).status_code == 200
+        hinted = {"client_id": client_id, "id_token_hint": tokens["id_token"]}
+        evil = client.get(
+            "/oauth/logout", params=hinted | {"post_logout_redirect_uri": "https://evil.example/"}
+        )
+        assert "로그아웃되었습니다" in evil.text
+        gone = client.get(authorize_query(client_id, pkce()[1]), follow_redirects=False)
+        assert gone.headers["location"].startswith("/login")  # the provider session ended
+    with signed_in(client, "SYN13"):
+        back = client.get(
+            "/oauth/logout",
+            params=hinted | {"post_logout_redirect_uri": "http://localhost:9999/bye"},
+            follow_redirects=False,
+        )
+        assert back.headers["location"] == "http://localhost:9999/bye"
+        confirm = client.get("/oauth/logout", params={"client_id": client_id}).text
+        confirmed = client.post(
+            "/oauth/logout",
+            data={"csrf_token": csrf_of(confirm), "back": "https://evil.example/"},
+            follow_redirects=False,
+        )
+        assert confirmed.status_code == 200
+        assert "로그아웃되었습니다" in confirmed.text
+
+
+def test_portal_sign_out_ends_the_portal_and_provider_sessions(client: TestClient) -> None:
+    with signed_in(client, "SYN14"):
+        done = client.post(
+            "/sign-out", data={"csrf_token": csrf_of(client.get("/me").text)}, follow_redirects=False
+        )
+        assert done.headers["location"] == "/"
+        assert client.get("/me", follow_redirects=False).status_code == 303
+        restart = client.get("/sign-in?next=/me", follow_redirects=False)
+        authorize = client.get(restart.headers["location"], follow_redirects=False)
+        assert authorize.headers["location"].startswith("/login")

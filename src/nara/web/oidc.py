@@ -276,17 +276,52 @@ async def revoke(request: Request) -> Response:
 
 
 @router.get("/oauth/logout", response_class=HTMLResponse, response_model=None)
-def logout(request: Request, post_logout_redirect_uri: str = "") -> Response:
-    """RP-initiated logout: ends the provider session; returns to the client only to a registered URI."""
+def logout(request: Request, post_logout_redirect_uri: str = "", id_token_hint: str = "") -> Response:
+    """RP-initiated logout. With an ID token we issued to the client as the hint, the provider session
+    ends at once and the person returns to the client's registered URI (no other). Without one, anyone
+    could sign a person out by linking here, so the person is asked first."""
+    state = app_state(request)
+    client_id = request.query_params.get("client_id", "")[:80]
+    with state.sessions() as session:
+        client = identity.find_client(session, client_id)
+    back = (
+        post_logout_redirect_uri
+        if client is not None and post_logout_redirect_uri in client.post_logout_redirect_uris
+        else ""
+    )
+    if not _hint_is_valid(request, id_token_hint, client_id):
+        response = render(request, "sign_out_confirm.html", {"csrf_token": csrf_token(request), "back": back})
+        set_csrf_cookie(request, response)
+        return response
+    return _end_provider_session(request, back)
+
+
+def _hint_is_valid(request: Request, id_token_hint: str, client_id: str) -> bool:
+    if not id_token_hint or not client_id:
+        return False
+    try:
+        app_state(request).tokens.verify_id_token(id_token_hint[:8192], audience=client_id)
+    except identity.TokenInvalid:
+        return False
+    return True
+
+
+@router.post("/oauth/logout", response_model=None)
+async def confirm_logout(request: Request) -> Response:
+    """The person confirmed on the page above (the form carries the CSRF token)."""
+    back = str((await request.form()).get("back", ""))
+    with app_state(request).sessions() as session:
+        allowed = any(back in c.post_logout_redirect_uris for c in identity.all_clients(session) if back)
+    return _end_provider_session(request, back if allowed else "")
+
+
+def _end_provider_session(request: Request, back: str) -> Response:
     state = app_state(request)
     secret = state.settings.secret_key.get_secret_value().encode()
-    client_id = request.query_params.get("client_id", "")[:80]
     with transaction(state.sessions) as session:
         identity.end_session(session, secret, request.cookies.get(PROVIDER_COOKIE))
-        client = identity.find_client(session, client_id)
-        allowed = client is not None and post_logout_redirect_uri in client.post_logout_redirect_uris
-    if allowed and urlsplit(post_logout_redirect_uri).scheme in ("http", "https"):
-        response: Response = RedirectResponse(post_logout_redirect_uri, status_code=303)
+    if back and urlsplit(back).scheme in ("http", "https"):
+        response: Response = RedirectResponse(back, status_code=303)
     else:
         response = render(request, "signed_out.html", {})
     response.delete_cookie(PROVIDER_COOKIE)

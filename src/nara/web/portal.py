@@ -147,14 +147,14 @@ def office_callback(request: Request) -> Response:
 
 
 def _sign_out(request: Request, site: Site) -> Response:
-    state = app_state(request)
-    with transaction(state.sessions) as session:
+    """Sign out of this site and of the provider (the form was CSRF-checked, so no question is asked);
+    other sites' own sessions end at their own sign-out or timeout."""
+    with transaction(app_state(request).sessions) as session:
         identity.end_session(session, _secret(request), request.cookies.get(site.cookie))
-    query = urlencode(
-        {"client_id": site.client_id, "post_logout_redirect_uri": f"{state.settings.public_url}/"}
-    )
-    response = RedirectResponse(f"/oauth/logout?{query}", status_code=303)
+        identity.end_session(session, _secret(request), request.cookies.get(PROVIDER_COOKIE))
+    response = RedirectResponse("/", status_code=303)
     response.delete_cookie(site.cookie)
+    response.delete_cookie(PROVIDER_COOKIE)
     return response
 
 
