@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from tests.identity.journeys import bearer, csrf_of, signed_in, token_for
+from tests.identity.journeys import bearer, csrf_of, signed_in, state_of, token_for
 
-from nara import registry
+from nara import audit, registry
 
 PROBLEM = "application/problem+json"
 
@@ -76,6 +76,12 @@ def test_no_parameter_reaches_another_citizens_data(client: TestClient) -> None:
         assert "SYN2" not in str(body), url
     assert given["id"] not in client.get("/api/v1/me/consents", headers=mine).text
     assert client.delete(f"/api/v1/me/consents/{given['id']}", headers=mine).status_code == 404
+    with state_of(client).sessions() as session:
+        refused = audit.security_events(session, event="access.refused", limit=1)[0]
+    assert (refused.reason, refused.target) == (
+        "consent.not_found",
+        f"DELETE /api/v1/me/consents/{given['id']}",
+    )
     with signed_in(client, "SYN0"):
         token = csrf(client)
         assert (

@@ -59,6 +59,7 @@ class AccessCheck:
         except NaraError as refusal:
             reason = getattr(refusal, "reason", refusal.code)
             log_event(request, "access.refused", refused=True, actor=_actor_for_log(request), reason=reason)
+            request.state.refusal_logged = True
             raise
         request.state.principal = principal
         return principal
@@ -78,6 +79,25 @@ def log_event(
         reason=reason,
         client_ip=request.client.host if request.client else "",
     )
+
+
+_PERSONAL = ("/me", "/api/v1/me", "/api/v1/eligibility/me", "/office")
+
+
+def log_object_refusal(request: Request, error: NaraError) -> None:
+    """Refusals a route's own checks make (another citizen's consent, another agency's case: 403, or
+    404 on a personal path) go to the security log too; the access check logged its own already."""
+    if getattr(request.state, "refusal_logged", False):
+        return
+    made = getattr(request.state, "principal_made", None)
+    personal_miss = error.status == 404 and request.url.path.startswith(_PERSONAL)
+    if (
+        isinstance(made, identity.Principal)
+        and made.kind != "anonymous"
+        and (error.status == 403 or personal_miss)
+    ):
+        log_event(request, "access.refused", refused=True, actor=made.actor, reason=error.code)
+        request.state.refusal_logged = True
 
 
 def allow(*who: str, purpose: str, scopes: tuple[str, ...] = (), csrf: bool = True) -> Any:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nara.kernel.errors import InvalidInputError, NaraError, NotFoundError
+from nara.web.access import log_object_refusal
 from nara.web.templating import render
 
 logger = logging.getLogger("nara.web")
@@ -65,6 +66,7 @@ def _bearer_challenge(error: NaraError) -> str:
 
 async def _on_nara_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, NaraError)
+    log_object_refusal(request, error)
     return respond(request, error)
 
 

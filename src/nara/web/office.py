@@ -43,6 +43,7 @@ def require_agency(
     if agency in principal.agencies(role):
         return
     log_event(request, "access.refused", refused=True, actor=principal.actor, reason="access.other_agency")
+    request.state.refusal_logged = True
     raise identity.AccessDenied("access.other_agency", "다른 기관의 업무는 볼 수 없습니다.")
 
 
