@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from nara import audit, identity
 from nara.kernel.errors import NaraError
@@ -50,7 +51,7 @@ class AccessCheck:
 
     async def __call__(self, request: Request, _token: Any = Depends(_bearer)) -> identity.Principal:
         try:
-            principal = principal_of(request)
+            principal = await _principal(request)
             identity.decide(self.rule, principal)
             if principal.via == "token":
                 _check_rate(request, principal)
@@ -61,8 +62,15 @@ class AccessCheck:
             log_event(request, "access.refused", refused=True, actor=_actor_for_log(request), reason=reason)
             request.state.refusal_logged = True
             raise
-        request.state.principal = principal
         return principal
+
+
+async def _principal(request: Request) -> identity.Principal:
+    """A session cookie costs database reads: done off the event loop. Tokens are checked in place."""
+    cookie = request.cookies.get(SITE_COOKIES[site_of(request.url.path)])
+    if cookie and "authorization" not in request.headers and not request.url.path.startswith("/api/"):
+        return await run_in_threadpool(principal_of, request)
+    return principal_of(request)
 
 
 def log_event(
@@ -149,24 +157,16 @@ def _from_session(request: Request, site: str) -> identity.Principal:
 
 
 def principal_for_account(
-    session: Session,
-    account_id: str,
-    *,
-    client_id: str,
-    via: str = "session",
-    scopes: frozenset[str] = frozenset(),
-    consent_id: str | None = None,
-    session_id: str | None = None,
+    session: Session, account_id: str, *, client_id: str, session_id: str
 ) -> identity.Principal:
+    """The principal a live site or provider session stands for."""
     account = identity.account(session, account_id)
     roles = tuple(identity.roles_of(session, account.id)) if account.kind == "official" else ()
     return identity.Principal(
         kind=account.kind,
         account_id=account.id,
         client_id=client_id,
-        scopes=scopes,
-        via=via,
-        consent_id=consent_id,
+        via="session",
         person_id=account.person_id,
         roles=roles,
         session_id=session_id,
