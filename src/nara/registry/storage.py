@@ -142,7 +142,7 @@ class RegistryStore:
             return [str(person_id) for person_id in connection.scalars(query.limit(5))]
 
     def residents(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-        """Householders in the resident registry (for the development sign-in's list)."""
+        """Householders in the resident registry (for `nara identity sample-residents` in development)."""
         table = self._tables["resident"]
         query = (
             select(
