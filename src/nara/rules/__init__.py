@@ -5,20 +5,24 @@ Pure: a situation and a date in, a status, amount and explanation out. No databa
 
 from nara.rules.errors import RuleFileInvalid, SituationInvalid
 from nara.rules.evaluate import EligibilityResult, Status, evaluate
+from nara.rules.facts import FactSpec, fact_spec
 from nara.rules.parameters import median_income_table
-from nara.rules.questions import NextQuestion, next_question
+from nara.rules.questions import NextQuestion, next_question, question_for
 from nara.rules.report import evaluation_json, evaluation_public, evaluation_text
 from nara.rules.rulebook import rulebook
 from nara.rules.scenarios import run_all as run_scenarios
-from nara.rules.schemas import EvaluationPublic, NextQuestionPublic
+from nara.rules.schemas import AmountPublic, EvaluationPublic, NextQuestionPublic, ResultPublic
 from nara.rules.screening import Screening, ScreeningBook, ScreeningSource
 from nara.rules.situation import Situation, parse_situation, sigungu_table
 
 __all__ = [
+    "AmountPublic",
     "EligibilityResult",
     "EvaluationPublic",
+    "FactSpec",
     "NextQuestion",
     "NextQuestionPublic",
+    "ResultPublic",
     "RuleFileInvalid",
     "Screening",
     "ScreeningBook",
@@ -30,9 +34,11 @@ __all__ = [
     "evaluation_json",
     "evaluation_public",
     "evaluation_text",
+    "fact_spec",
     "median_income_table",
     "next_question",
     "parse_situation",
+    "question_for",
     "rulebook",
     "run_scenarios",
     "sigungu_table",
