@@ -21,6 +21,7 @@ from nara.web import (
     api,
     eligibility_api,
     errors,
+    guide_pages,
     mydata_api,
     mydata_pages,
     office,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     app.include_router(portal.router)
     app.include_router(office.router)
+    app.include_router(guide_pages.router)
     app.include_router(pages.router)
     app.include_router(mydata_pages.router)
     pages.mount_static(app)
