@@ -21,6 +21,7 @@ from nara.web import (
     api,
     eligibility_api,
     errors,
+    guide_me,
     guide_pages,
     mydata_api,
     mydata_pages,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(office.router)
     app.include_router(guide_pages.router)
+    app.include_router(guide_me.router)
     app.include_router(pages.router)
     app.include_router(mydata_pages.router)
     pages.mount_static(app)

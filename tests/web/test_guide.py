@@ -92,3 +92,31 @@ def test_forms_need_the_csrf_token_and_odd_facts_are_ignored(client: TestClient)
         "/guide/answer", data={"csrf_token": csrf_of(page), "fact": "household.shoe_size", "value": "1"}
     )
     assert current_fact(odd.text) == current_fact(page)
+
+
+def test_a_signed_in_citizen_consents_once_and_sees_results_with_no_questions(client: TestClient) -> None:
+    from tests.identity.journeys import signed_in
+
+    with signed_in(client, "SYN15"):
+        asked = client.get("/guide/me")
+        assert "동의하고 혜택 찾기" in asked.text
+        shown = client.post("/guide/me/consent", data={"csrf_token": csrf_of(asked.text)})
+        assert shown.url.path == "/guide/me"
+        page = shown.text
+        assert "질문은 하지 않았어요" in page
+        assert "name=\"fact\"" not in page  # no question on the page
+        for heading in ("받을 수 있어요", "확인이 더 필요해요", "쓴 정보와 출처"):
+            assert heading in page
+        assert "주민등록 (행정안전부)" in page
+        position = re.search(r'href="/me/access-log#access-(\d+)"', page)
+        assert position
+        log = client.get("/me/access-log").text
+        assert f'id="access-{position.group(1)}"' in log
+        assert "복지멤버십 가입하기" in page
+        again = client.get("/guide/me").text
+        assert "동의하고 혜택 찾기" not in again  # consent is asked once
+
+
+def test_the_signed_in_guide_needs_sign_in(client: TestClient) -> None:
+    client.cookies.clear()
+    assert client.get("/guide/me", follow_redirects=False).headers["location"] == "/sign-in?next=%2Fguide%2Fme"

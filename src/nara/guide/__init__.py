@@ -11,6 +11,7 @@ from nara.guide.journey import (
     next_step,
     question_text,
     situation_document,
+    situation_from_registry,
 )
 from nara.guide.results import GuideResults, MissingFact, group, missing_fact
 
@@ -33,4 +34,5 @@ __all__ = [
     "question_text",
     "shown_value",
     "situation_document",
+    "situation_from_registry",
 ]

@@ -129,3 +129,19 @@ def _named(text: str, fact: str) -> str:
         member_id = fact.split(".", 2)[1]
         return text.replace(member_id, member_name(member_id), 1)
     return text
+
+
+def situation_from_registry(facts: dict[str, Any], today: date) -> dict[str, Any]:
+    """A one-person situation from registry facts (``member.*`` about the citizen, ``household.*``).
+
+    >>> situation_from_registry({"member.birth_date": "1950-01-01", "household.region": "11110"},
+    ...                         date(2026, 1, 1))["members"]
+    [{'id': 'me', 'relation': 'self', 'birth_date': '1950-01-01'}]
+    """
+    member: dict[str, Any] = {"id": "me", "relation": "self"}
+    household: dict[str, Any] = {}
+    for name, value in facts.items():
+        kind, _, field_name = name.partition(".")
+        if value is not None:
+            (member if kind == "member" else household)[field_name] = value
+    return {"on": today.isoformat(), "subject": "me", "household": household, "members": [member]}

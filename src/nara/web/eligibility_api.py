@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 
-from nara import identity, registry, rules
+from nara import guide, identity, registry, rules
 from nara.kernel.clock import today
 from nara.web.access import allow
 from nara.web.api import PROBLEM_RESPONSES
@@ -82,18 +82,6 @@ def evaluate_me(request: Request, principal: Delegated) -> rules.EvaluationPubli
         )
     )
     values = registry.verify_responses(result, exchange.keys.jwks())
-    situation = situation_from_facts({name: fact.value for name, fact in values.items()})
+    situation = guide.situation_from_registry({name: fact.value for name, fact in values.items()}, today())
     parsed = rules.parse_situation(situation, today=today())
     return rules.evaluation_public(parsed, rules.evaluate(parsed), None, 0)
-
-
-def situation_from_facts(facts: dict[str, Any]) -> dict[str, Any]:
-    """A one-person situation from registry facts (``member.*`` for the citizen, ``household.*``)."""
-    member: dict[str, Any] = {"id": "me", "relation": "self"}
-    household: dict[str, Any] = {}
-    for name, value in facts.items():
-        kind, _, field = name.partition(".")
-        if value is None:
-            continue
-        (member if kind == "member" else household)[field] = value
-    return {"subject": "me", "household": household, "members": [member]}
