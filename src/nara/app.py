@@ -21,6 +21,7 @@ from nara.web import (
     api,
     eligibility_api,
     errors,
+    guide_api,
     guide_me,
     guide_pages,
     mydata_api,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(eligibility_api.router)
+    app.include_router(guide_api.router)
     app.include_router(mydata_api.router)
     app.include_router(oidc.protocol)
     app.include_router(oidc.router)

@@ -104,7 +104,7 @@ def test_a_signed_in_citizen_consents_once_and_sees_results_with_no_questions(cl
         assert shown.url.path == "/guide/me"
         page = shown.text
         assert "질문은 하지 않았어요" in page
-        assert "name=\"fact\"" not in page  # no question on the page
+        assert 'name="fact"' not in page  # no question on the page
         for heading in ("받을 수 있어요", "확인이 더 필요해요", "쓴 정보와 출처"):
             assert heading in page
         assert "주민등록 (행정안전부)" in page
@@ -119,4 +119,35 @@ def test_a_signed_in_citizen_consents_once_and_sees_results_with_no_questions(cl
 
 def test_the_signed_in_guide_needs_sign_in(client: TestClient) -> None:
     client.cookies.clear()
-    assert client.get("/guide/me", follow_redirects=False).headers["location"] == "/sign-in?next=%2Fguide%2Fme"
+    assert (
+        client.get("/guide/me", follow_redirects=False).headers["location"] == "/sign-in?next=%2Fguide%2Fme"
+    )
+
+
+def test_the_guide_api_runs_the_same_journey(client: TestClient) -> None:
+    first = client.post("/api/v1/guide/steps", json={"household": {"children": 1}})
+    assert first.status_code == 200, first.text
+    question = first.json()["question"]
+    assert (question["number"], question["max_questions"]) == (1, 8)
+    answers: dict[str, object] = {}
+    unknown: list[str] = []
+    known = {"members.child1.birth_date": "2026-05-01", "members.me.birth_date": "1994-02-02",
+             "household.region": "11110", "household.income_recognised_monthly": 2_000_000}  # fmt: skip
+    for _ in range(8):
+        if question is None:
+            break
+        if question["fact"] in known:
+            answers[question["fact"]] = known[question["fact"]]
+        else:
+            unknown.append(question["fact"])
+        step = client.post(
+            "/api/v1/guide/steps", json={"household": {"children": 1}, "answers": answers, "unknown": unknown}
+        ).json()
+        question = step["question"]
+    results = step["results"]
+    assert results["eligible"], results
+    assert results["monthly_total"] > 0
+    assert all(p["settle_with"] for p in results["undetermined"])
+    bad = client.post("/api/v1/guide/steps", json={"answers": {"members.me.birth_date": "어제"}})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
