@@ -145,3 +145,20 @@ def situation_from_registry(facts: dict[str, Any], today: date) -> dict[str, Any
         if value is not None:
             (member if kind == "member" else household)[field_name] = value
     return {"on": today.isoformat(), "subject": "me", "household": household, "members": [member]}
+
+
+def misnamed_facts(journey: Journey) -> list[str]:
+    """Answered or unknown facts that name no household field or no member of this household.
+
+    >>> misnamed_facts(Journey(Composition(), {"members.child1.birth_date": "2020-01-01", "": 1}))
+    ['', 'members.child1.birth_date']
+    """
+    members = {m["id"] for m in journey.composition.members()}
+    wrong = []
+    for fact in sorted({*journey.answers, *journey.asked}):
+        parts = fact.split(".")
+        household = len(parts) == 2 and parts[0] == "household" and parts[1].isidentifier()
+        member = len(parts) == 3 and parts[0] == "members" and parts[1] in members and parts[2].isidentifier()
+        if not (household or member):
+            wrong.append(fact)
+    return wrong

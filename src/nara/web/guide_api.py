@@ -88,6 +88,11 @@ def step(body: StepRequest, request: Request) -> StepOut:
         tuple(dict.fromkeys([*body.answers, *body.unknown])),
         started=True,
     )
+    wrong = guide.misnamed_facts(journey)
+    if wrong:
+        raise guide.AnswerInvalid(
+            f"이 가구에 없는 사실 이름입니다: {', '.join(wrong)[:300]}", facts=wrong[:20]
+        )
     found = guide.next_step(journey, today())
     screened = app_state(request).search.screening_book().screen(found.situation)
     grouped = guide.group(rules.evaluation_public(found.situation, found.results, screened, SCREENING_SHOWN))
