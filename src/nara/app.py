@@ -8,17 +8,19 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 
-from nara import identity, registry
+from nara import assistant, identity, registry
 from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.consent import models as consent_models
 from nara.identity import models as identity_models
+from nara.kernel.clock import today
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import load_or_create_key
 from nara.settings import Settings, get_settings
 from nara.web import (
     api,
+    assistant_web,
     eligibility_api,
     errors,
     guide_api,
@@ -59,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sites.register_sites(sessions, settings)
-        search.index()  # build the search index before the first citizen waits for it
+        search.index()
+        assistant.prepare(today())  # Korean analyser and compiled rules, before the first message  # build the search index before the first citizen waits for it
         yield
         app.state.nara.exchange.store.dispose()
         engine.dispose()
@@ -98,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(eligibility_api.router)
     app.include_router(guide_api.router)
+    app.include_router(assistant_web.api)
     app.include_router(mydata_api.router)
     app.include_router(oidc.protocol)
     app.include_router(oidc.router)
@@ -105,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(office.router)
     app.include_router(guide_pages.router)
+    app.include_router(assistant_web.pages)
     app.include_router(guide_me.router)
     app.include_router(pages.router)
     app.include_router(mydata_pages.router)
