@@ -618,6 +618,28 @@ def sample_residents(limit: int = typer.Option(5, min=1, max=50)) -> None:
     store.dispose()
 
 
+assistant_app = typer.Typer(help="지능형 국민비서", no_args_is_help=True)
+app.add_typer(assistant_app, name="assistant")
+
+
+@assistant_app.command("evaluate")
+def assistant_evaluate(
+    holdout: bool = typer.Option(False, help="튜닝에 쓰지 않은 대화(holdout.yaml)로 평가"),
+    show_misses: bool = typer.Option(False, help="틀린 대화를 한 줄씩 보이기"),
+) -> None:
+    """써 둔 대화로 의도 정확도, 상위 3개 서비스 적중률, 지어낸 답의 수를 잽니다 (카탈로그: 현재 DB)."""
+    from nara import assistant, catalog
+    from nara.kernel.clock import today
+
+    with _sessions()() as session:
+        index = catalog.build_search_index(session)
+        dialogues = assistant.load_dialogues("holdout.yaml") if holdout else None
+        report = assistant.evaluate_dialogues(assistant.catalog_search(index, session), today(), dialogues)
+    typer.echo(report.summary())
+    for miss in report.misses if show_misses else []:
+        typer.echo(f"  {miss}")
+
+
 # Who may run each command, and for what (every command must be listed: tests/test_cli.py checks). The
 # command line runs on the server with the operator's database credentials: only operators can run it.
 COMMAND_ACCESS = {
@@ -645,6 +667,7 @@ COMMAND_ACCESS = {
     "identity clients set-redirects": "operator: replace a client's redirect URIs",
     "identity officials add": "operator: create an official and their first role",
     "identity officials grant": "operator: grant a role",
+    "assistant evaluate": "anyone with the database: score the assistant on the written dialogues",
     "identity sample-residents": "operator, development only: synthetic residents to try enrolment with",
 }
 

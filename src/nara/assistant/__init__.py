@@ -5,7 +5,7 @@ invent a service, an amount or a condition. See docs/domains/assistant.md.
 """
 
 from nara.assistant.conversation import prepare, reply
-from nara.assistant.evaluation import Report, evaluate_dialogues
+from nara.assistant.evaluation import Report, evaluate_dialogues, load_dialogues
 from nara.assistant.extract import BirthRange, Extraction, Found, OneOf, Role, extract
 from nara.assistant.intents import CONFIDENT, Intent, IntentGuess, classify
 from nara.assistant.numbers import AgeRange
@@ -36,6 +36,7 @@ __all__ = [
     "classify",
     "evaluate_dialogues",
     "extract",
+    "load_dialogues",
     "prepare",
     "reply",
 ]
