@@ -65,9 +65,9 @@ def evaluation_public(
 
 def screening_public(screening: Screening, limit: int) -> ScreeningPublic:
     counts = screening.counts()
-    shown = screening.results([Status.ELIGIBLE])[:limit]
+    shown = screening.results([Status.ELIGIBLE], limit)
     if len(shown) < limit:
-        shown += screening.results([Status.UNDETERMINED])[: limit - len(shown)]
+        shown += screening.results([Status.UNDETERMINED], limit - len(shown))
     return ScreeningPublic(
         eligible=counts[Status.ELIGIBLE],
         undetermined=counts[Status.UNDETERMINED],

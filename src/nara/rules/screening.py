@@ -237,8 +237,11 @@ class Screening:
         self.eligible, self.ineligible = yes, no
         self.undetermined = ~yes & ~no
 
-    def results(self, statuses: Sequence[Status] = tuple(Status)) -> list[EligibilityResult]:
-        """The results with the given statuses, in the order of the book's sources."""
+    def results(
+        self, statuses: Sequence[Status] = tuple(Status), limit: int | None = None
+    ) -> list[EligibilityResult]:
+        """The results with the given statuses, in the order of the book's sources (the first ``limit``:
+        only those are built, so a page of 20 does not pay for thousands)."""
         masks = {
             Status.ELIGIBLE: self.eligible,
             Status.INELIGIBLE: self.ineligible,
@@ -251,7 +254,7 @@ class Screening:
         )
         return [
             self._book.result(int(i), self._criteria, bool(self.eligible[i]), bool(self.ineligible[i]))
-            for i in np.flatnonzero(wanted)
+            for i in np.flatnonzero(wanted)[:limit]
         ]
 
     def counts(self) -> dict[Status, int]:

@@ -78,8 +78,8 @@ def question_page(request: Request) -> Response:
         return _go("/guide")
     asked_for = request.query_params.get("fact", "")
     step = guide.next_step(journey, today())
-    if asked_for and asked_for in _open_facts(step):
-        return _question(request, journey, asked_for, len(journey.asked) + 1)
+    if asked_for and asked_for in _open_facts(step):  # "답하기" from the results: beyond the count
+        return _question(request, journey, asked_for, min(len(journey.asked) + 1, guide.MAX_QUESTIONS + 1))
     if step.question is None:
         return _go("/guide/results")
     return _question(request, journey, step.question.fact, step.question.number)
