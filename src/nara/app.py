@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sites.register_sites(sessions, settings)
         search.index()
-        assistant.prepare(today())  # Korean analyser and compiled rules, before the first message  # build the search index before the first citizen waits for it
+        assistant.prepare(
+            today()
+        )  # Korean analyser and compiled rules, before the first message  # build the search index before the first citizen waits for it
         yield
         app.state.nara.exchange.store.dispose()
         engine.dispose()

@@ -7,6 +7,8 @@ the catalog, and are put in as given. The only number a template carries is the 
 
 from __future__ import annotations
 
+from nara.rules import won
+
 HANDOFF_NAME = "정부민원안내콜센터"
 HANDOFF_PHONE = "110"
 
@@ -75,20 +77,6 @@ _PARTICLES = {
     "과": ("과", "와"),
     "으로": ("으로", "로"),
 }
-
-
-def won(amount: int) -> str:
-    """An amount of money as Koreans write it.
-
-    >>> won(342_510), won(2_000_000), won(0), won(150_000_000), won(9_000)
-    ('34만 2,510원', '200만 원', '0원', '1억 5,000만 원', '9,000원')
-    """
-    if amount < 10_000:
-        return f"{amount:,}원"
-    eok, rest = divmod(amount, 100_000_000)
-    man, units = divmod(rest, 10_000)
-    parts = ([f"{eok:,}억"] if eok else []) + ([f"{man:,}만"] if man else [])
-    return " ".join(parts) + (f" {units:,}원" if units else " 원")
 
 
 def amount_text(value: int, period: str) -> str:

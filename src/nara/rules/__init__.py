@@ -6,6 +6,7 @@ Pure: a situation and a date in, a status, amount and explanation out. No databa
 from nara.rules.errors import RuleFileInvalid, SituationInvalid
 from nara.rules.evaluate import EligibilityResult, Status, evaluate
 from nara.rules.facts import FactSpec, fact_spec
+from nara.rules.korean import won
 from nara.rules.parameters import median_income_table
 from nara.rules.questions import NextQuestion, next_question, question_for
 from nara.rules.report import evaluation_json, evaluation_public, evaluation_text
@@ -42,4 +43,5 @@ __all__ = [
     "rulebook",
     "run_scenarios",
     "sigungu_table",
+    "won",
 ]

@@ -15,6 +15,7 @@ import secrets
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from nara import audit, identity
 from nara.kernel.errors import NaraError
 from nara.web.deps import app_state
+from nara.web.templating import render
 
 CSRF_COOKIE = "nara_csrf"
 CSRF_FIELD = "csrf_token"
@@ -186,7 +188,20 @@ def _actor_for_log(request: Request) -> str:
 
 
 def _secret(request: Request) -> bytes:
+    return secret_key(request)
+
+
+def secret_key(request: Request) -> bytes:
+    """NARA_SECRET_KEY as bytes: what cookies and tokens of this site are signed with."""
     return app_state(request).settings.secret_key.get_secret_value().encode()
+
+
+def form_page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page whose forms carry this browser's CSRF token (and sets its cookie when new)."""
+    context["csrf_token"] = csrf_token(request)
+    response = render(request, template, context, status_code=status_code)
+    set_csrf_cookie(request, response)
+    return response
 
 
 # --- CSRF: a signed double-submit token on every page form ---------------------------------------

@@ -12,9 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nara import consent, guide, identity, registry, rules
 from nara.kernel.clock import today, utcnow
 from nara.kernel.db import transaction
-from nara.web.access import allow, csrf_token, set_csrf_cookie
+from nara.web.access import allow, form_page
 from nara.web.deps import app_state
-from nara.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Citizen = Annotated[identity.Principal, allow("citizen", purpose="eligibility_check")]
@@ -42,7 +41,7 @@ def my_results(request: Request, principal: Citizen) -> HTMLResponse:
         given = standing_consent(session, person)
         member = consent.membership(session, person) is not None
     if given is None:
-        return _page(request, "guide_me_consent.html", facts=_fact_labels(), days=CONSENT_DAYS)
+        return form_page(request, "guide_me_consent.html", facts=_fact_labels(), days=CONSENT_DAYS)
     result = state.exchange.request(
         registry.ExchangeRequest(
             caller=RECIPIENT, subject=person, facts=identity.ELIGIBILITY_FACTS, purpose=PURPOSE,
@@ -54,7 +53,7 @@ def my_results(request: Request, principal: Citizen) -> HTMLResponse:
     situation = rules.parse_situation(document, today=today())
     screened = state.search.screening_book().screen(situation)
     public = rules.evaluation_public(situation, rules.evaluate(situation), screened, SCREENING_SHOWN)
-    return _page(
+    return form_page(
         request, "guide_me.html", results=guide.group(public), sources=_sources(values),
         access_position=result.access_position, member=member, consent=given,
     )  # fmt: skip
@@ -68,13 +67,6 @@ def give_consent(request: Request, principal: Citizen) -> Response:
             facts=list(identity.ELIGIBILITY_FACTS), valid_until=utcnow() + timedelta(days=CONSENT_DAYS),
         )  # fmt: skip
     return RedirectResponse("/guide/me", status_code=303)
-
-
-def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
-    context["csrf_token"] = csrf_token(request)
-    response = render(request, template, context)
-    set_csrf_cookie(request, response)
-    return response
 
 
 def _fact_labels() -> list[tuple[str, str]]:

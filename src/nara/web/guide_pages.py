@@ -5,7 +5,7 @@ Works without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,9 +13,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from nara import guide, rules
 from nara.kernel.clock import today
-from nara.web.access import allow, csrf_token, secure_cookies, set_csrf_cookie
+from nara.web.access import allow, form_page, secret_key, secure_cookies
 from nara.web.deps import app_state
-from nara.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[allow("public", purpose="guide")])
 COOKIE = "nara_guide"
@@ -24,7 +23,7 @@ SCREENING_SHOWN = 20
 
 
 def load(request: Request) -> guide.Journey:
-    serializer = URLSafeTimedSerializer(_secret(request), salt="guide")
+    serializer = URLSafeTimedSerializer(secret_key(request), salt="guide")
     try:
         data = serializer.loads(request.cookies.get(COOKIE, ""), max_age=_MAX_AGE)
     except BadSignature:
@@ -33,21 +32,10 @@ def load(request: Request) -> guide.Journey:
 
 
 def save(request: Request, response: Response, journey: guide.Journey) -> Response:
-    value = URLSafeTimedSerializer(_secret(request), salt="guide").dumps(journey.as_dict())
+    value = URLSafeTimedSerializer(secret_key(request), salt="guide").dumps(journey.as_dict())
     response.set_cookie(
         COOKIE, value, max_age=_MAX_AGE, httponly=True, samesite="lax", secure=secure_cookies(request)
     )
-    return response
-
-
-def _secret(request: Request) -> bytes:
-    return app_state(request).settings.secret_key.get_secret_value().encode()
-
-
-def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    context["csrf_token"] = csrf_token(request)
-    response = render(request, template, context, status_code=status_code)
-    set_csrf_cookie(request, response)
     return response
 
 
@@ -56,8 +44,8 @@ def _go(path: str) -> RedirectResponse:
 
 
 @router.get("/guide", response_class=HTMLResponse)
-def start_page(request: Request) -> HTMLResponse:
-    return _page(request, "guide_start.html", journey=load(request), max_questions=guide.MAX_QUESTIONS)
+def startform_page(request: Request) -> HTMLResponse:
+    return form_page(request, "guide_start.html", journey=load(request), max_questions=guide.MAX_QUESTIONS)
 
 
 @router.post("/guide/start")
@@ -72,7 +60,7 @@ def start(
 
 
 @router.get("/guide/question", response_class=HTMLResponse, response_model=None)
-def question_page(request: Request) -> Response:
+def questionform_page(request: Request) -> Response:
     journey = load(request)
     if not journey.started:
         return _go("/guide")
@@ -99,7 +87,7 @@ def _question(
     error: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
-    return _page(
+    return form_page(
         request,
         "guide_question.html",
         status_code,
@@ -141,13 +129,15 @@ def answer(
 
 
 @router.get("/guide/results", response_class=HTMLResponse, response_model=None)
-def results_page(request: Request) -> Response:
+def resultsform_page(request: Request) -> Response:
     journey = load(request)
     if not journey.started:
         return _go("/guide")
     step = guide.next_step(journey, today())
     grouped = guide.group(_public(request, step))
-    return _page(request, "guide_results.html", results=grouped, asked=len(journey.asked), signed_in=False)
+    return form_page(
+        request, "guide_results.html", results=grouped, asked=len(journey.asked), signed_in=False
+    )
 
 
 def _public(request: Request, step: guide.Step) -> rules.EvaluationPublic:

@@ -19,9 +19,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from nara import identity
 from nara.kernel.db import transaction
 from nara.kernel.errors import InvalidInputError
-from nara.web.access import SITE_COOKIES, allow, csrf_token, log_event, secure_cookies, set_csrf_cookie
+from nara.web.access import SITE_COOKIES, allow, form_page, log_event, secret_key, secure_cookies
 from nara.web.deps import app_state
-from nara.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[allow("public", purpose="sign_in")])
 PROVIDER_COOKIE = SITE_COOKIES[identity.PROVIDER]
@@ -36,22 +35,11 @@ def safe_continue(target: str | None) -> str:
     return target
 
 
-def _secret(request: Request) -> bytes:
-    return app_state(request).settings.secret_key.get_secret_value().encode()
-
-
-def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    context["csrf_token"] = csrf_token(request)
-    response = render(request, template, context, status_code=status_code)
-    set_csrf_cookie(request, response)
-    return response
-
-
 def _signed_in(request: Request, account_id: str, methods: list[str], target: str) -> Response:
     state = app_state(request)
     with transaction(state.sessions) as session:
         cookie, _ = identity.start_session(
-            session, _secret(request), account_id=account_id, site=identity.PROVIDER, methods=methods
+            session, secret_key(request), account_id=account_id, site=identity.PROVIDER, methods=methods
         )
     log_event(
         request, "identity.sign_in", refused=False, actor=f"account:{account_id}", target=identity.PROVIDER,
@@ -77,9 +65,11 @@ def _refused(request: Request, event: str, error: identity.IdentityError, target
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> HTMLResponse:
+def loginform_page(request: Request) -> HTMLResponse:
     target = safe_continue(request.query_params.get("continue"))
-    return _page(request, "login.html", target=target, enrol_link=f"/enrol?{urlencode({'continue': target})}")
+    return form_page(
+        request, "login.html", target=target, enrol_link=f"/enrol?{urlencode({'continue': target})}"
+    )
 
 
 @router.post("/login/code", response_class=HTMLResponse)
@@ -94,11 +84,11 @@ def send_sign_in_code(
     with transaction(state.sessions) as session:
         if identity.accounts_with_phone(session, number):
             code_id = identity.send_code(
-                session, state.outbox, _secret(request), phone=number, purpose="sign_in"
+                session, state.outbox, secret_key(request), phone=number, purpose="sign_in"
             )
         else:
             code_id = secrets.token_urlsafe(16)  # looks like a real one; matches no code
-    return _page(
+    return form_page(
         request, "login_code.html", code_id=code_id, target=safe_continue(target), phone=_masked(number)
     )
 
@@ -117,9 +107,9 @@ def verify_sign_in_code(
             accounts = identity.accounts_with_phone(session, phone) if phone else []
     except identity.IdentityError as error:
         _refused(request, "identity.code_refused", error, "sign_in")
-        return _page(request, "login_code.html", 400, code_id=code_id, target=target, error=error.detail)
+        return form_page(request, "login_code.html", 400, code_id=code_id, target=target, error=error.detail)
     if not accounts:
-        return _page(
+        return form_page(
             request, "login_code.html", 400, code_id=code_id, target=target, error="인증번호가 맞지 않습니다."
         )
     return _signed_in(request, accounts[0].id, ["otp"], target)
@@ -128,7 +118,7 @@ def verify_sign_in_code(
 def _checked_code(session: Any, request: Request, code_id: str, code: str, purpose: str) -> str:
     """The phone of a right code. A wrong try is committed before the refusal (so it counts)."""
     try:
-        return identity.check_code(session, _secret(request), code_id=code_id, code=code, purpose=purpose)
+        return identity.check_code(session, secret_key(request), code_id=code_id, code=code, purpose=purpose)
     except identity.IdentityError:
         session.commit()
         raise
@@ -142,7 +132,7 @@ def _masked(phone: str) -> str:
 
 
 def _ceremony_cookie(request: Request, response: Response, challenge: bytes, purpose: str) -> None:
-    serializer = URLSafeTimedSerializer(_secret(request), salt="webauthn")
+    serializer = URLSafeTimedSerializer(secret_key(request), salt="webauthn")
     value = serializer.dumps({"challenge": base64.urlsafe_b64encode(challenge).decode(), "purpose": purpose})
     response.set_cookie(
         CEREMONY_COOKIE, value, max_age=_CEREMONY_SECONDS, httponly=True, samesite="strict",
@@ -151,7 +141,7 @@ def _ceremony_cookie(request: Request, response: Response, challenge: bytes, pur
 
 
 def _ceremony_challenge(request: Request, purpose: str) -> bytes:
-    serializer = URLSafeTimedSerializer(_secret(request), salt="webauthn")
+    serializer = URLSafeTimedSerializer(secret_key(request), salt="webauthn")
     try:
         data = serializer.loads(request.cookies.get(CEREMONY_COOKIE, ""), max_age=_CEREMONY_SECONDS)
     except BadSignature as error:
@@ -192,10 +182,10 @@ async def passkey_sign_in(request: Request) -> Response:
 
 
 @router.get("/enrol", response_class=HTMLResponse)
-def enrol_page(request: Request) -> HTMLResponse:
+def enrolform_page(request: Request) -> HTMLResponse:
     target = safe_continue(request.query_params.get("continue"))
     verifier = app_state(request).verifier
-    return _page(request, "enrol.html", target=target, verifier=verifier.name)
+    return form_page(request, "enrol.html", target=target, verifier=verifier.name)
 
 
 @router.post("/enrol", response_class=HTMLResponse)
@@ -210,18 +200,18 @@ def start_enrolment(
         proven = state.verifier.find(name, birth_date)
     except identity.ProofingFailed as error:
         _refused(request, "identity.proofing_refused", error, "enrol")
-        return _page(
+        return form_page(
             request, "enrol.html", 400, target=target, verifier=state.verifier.name, error=error.detail
         )
     with transaction(state.sessions) as session:
         code_id = identity.send_code(
-            session, state.outbox, _secret(request), phone=proven.phone, purpose="enrol"
+            session, state.outbox, secret_key(request), phone=proven.phone, purpose="enrol"
         )
-    serializer = URLSafeTimedSerializer(_secret(request), salt="enrol")
+    serializer = URLSafeTimedSerializer(secret_key(request), salt="enrol")
     pending = serializer.dumps(
         {"person_id": proven.person_id, "name": proven.display_name, "code_id": code_id}
     )
-    return _page(
+    return form_page(
         request, "enrol_code.html", pending=pending, target=safe_continue(target), phone=_masked(proven.phone)
     )
 
@@ -235,7 +225,7 @@ def finish_enrolment(
 ) -> Response:
     state = app_state(request)
     try:
-        data = URLSafeTimedSerializer(_secret(request), salt="enrol").loads(pending, max_age=600)
+        data = URLSafeTimedSerializer(secret_key(request), salt="enrol").loads(pending, max_age=600)
     except BadSignature as error:
         raise InvalidInputError("가입 시간이 지났습니다. 처음부터 다시 해 주세요.") from error
     try:
@@ -248,7 +238,7 @@ def finish_enrolment(
             )
     except identity.IdentityError as error:
         _refused(request, "identity.code_refused", error, "enrol")
-        return _page(
+        return form_page(
             request, "enrol_code.html", 400, pending=pending, target=target, phone="", error=error.detail
         )
     return _signed_in(
@@ -258,14 +248,16 @@ def finish_enrolment(
 
 @router.get("/enrol/passkey", response_class=HTMLResponse)
 def passkey_offer(request: Request) -> HTMLResponse:
-    return _page(request, "enrol_passkey.html", target=safe_continue(request.query_params.get("continue")))
+    return form_page(
+        request, "enrol_passkey.html", target=safe_continue(request.query_params.get("continue"))
+    )
 
 
 def _provider_account(request: Request) -> str:
     state = app_state(request)
     with transaction(state.sessions) as session:
         live = identity.current_session(
-            session, _secret(request), request.cookies.get(PROVIDER_COOKIE), identity.PROVIDER
+            session, secret_key(request), request.cookies.get(PROVIDER_COOKIE), identity.PROVIDER
         )
         if live is None:
             raise identity.SignInRequired("로그인한 뒤 패스키를 만들 수 있습니다.")
