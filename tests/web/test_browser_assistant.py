@@ -3,34 +3,13 @@ and off), no horizontal scroll on a phone, and no axe-core violation of any impa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.web.test_browser import _CHROMIUM_ARGS, CHROMIUM, NO_CHROMIUM, axe_violations, nara_served
-
-from nara.settings import Settings
+from tests.web.browsing import axe_violations
 
 pytestmark = pytest.mark.browser
 OPENING = "혼자 사는 70대 어머니가 받을 수 있는 거 알려줘"
-
-
-@pytest.fixture(scope="module")
-def base_url(engine: object, registries: object, app_settings: Settings) -> Iterator[str]:
-    if CHROMIUM is None:
-        pytest.skip(NO_CHROMIUM)
-    with nara_served(app_settings) as (url, _app):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=_CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def say(page: Any, message: str) -> None:

@@ -13,16 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.web.test_browser import (
-    _CHROMIUM_ARGS,
-    CHROMIUM,
-    NO_CHROMIUM,
+from tests.web.browsing import (
     axe_violations,
     enrol_with_code,
-    nara_served,
 )
-
-from nara.settings import Settings
 
 pytestmark = pytest.mark.browser
 PERSON = "SYN19"  # no other test signs in as this resident (an older person: the results have amounts)
@@ -38,29 +32,6 @@ _FOCUS_VISIBLE = """e => {
   return outline || style.boxShadow !== 'none';
 }"""
 _NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
-
-
-@pytest.fixture(scope="module")
-def served(engine: object, registries: object, app_settings: Settings) -> Iterator[tuple[str, Any]]:
-    if CHROMIUM is None:
-        pytest.skip(NO_CHROMIUM)
-    with nara_served(app_settings) as url_and_app:
-        yield url_and_app
-
-
-@pytest.fixture(scope="module")
-def base_url(served: tuple[str, Any]) -> str:
-    return served[0]
-
-
-@pytest.fixture(scope="module")
-def browser(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=_CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from examples.agency_site.app import create_site
-from tests.web.test_browser import (
-    _CHROMIUM_ARGS,
+from tests.web.browsing import (
     CHROMIUM,
     NO_CHROMIUM,
     axe_violations,
+    chromium,
     enrol_with_code,
     listening_socket,
     nara_served,
@@ -69,12 +69,8 @@ def sites(engine: object, registries: object, app_settings: Settings) -> Iterato
 
 @pytest.fixture(scope="module")
 def browser(sites: Sites) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=_CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _virtual_authenticator(context: Any, page: Any) -> tuple[Any, str]:
