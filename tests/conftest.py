@@ -122,6 +122,8 @@ def app_settings(database_url: str, registry_url: str, keys_dir: Path) -> Settin
         download_key_path=keys_dir / "download.pem",
         provider_key_path=keys_dir / "provider.pem",
         outbox_path=keys_dir / "outbox.jsonl",
+        notices_outbox_dir=keys_dir / "notices-outbox",
+        proactive_dir=keys_dir / "proactive",
         public_url="http://localhost:8000",
     )
 

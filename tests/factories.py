@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from nara.catalog.schemas import ServiceCreate
+from nara.notices import BillDraft, NoticeDraft
 
 
 def make_service(**overrides: Any) -> ServiceCreate:
@@ -96,3 +98,34 @@ def make_population(out: Path, households: int = 40, seed: int = 11) -> Path:
     on = date(2025, 1, 1)
     generate(households, seed, out, on=on, median_income=median_income_table(on))
     return out
+
+
+def make_person_id() -> str:
+    """A person id no other test uses (the notices domain needs no registry row behind it)."""
+    return f"SYN-TEST-{uuid.uuid4().hex[:12]}"
+
+
+def make_notice_draft(**overrides: Any) -> NoticeDraft:
+    """A valid notice (a decision from a 행정복지센터) to a fresh person unless ``person_id`` is given."""
+    fields: dict[str, Any] = {
+        "person_id": make_person_id(),
+        "kind": "decision",
+        "title": "아동수당 신청이 승인되었습니다",
+        "body": "매달 25일에 10만 원을 드립니다.",
+        "sender": "서울특별시 종로구 청운효자동 행정복지센터",
+        "link": "/me/applications/APP-1",
+    }
+    return NoticeDraft(**(fields | overrides))
+
+
+def make_bill_draft(**overrides: Any) -> BillDraft:
+    """A valid bill (자동차세, 145,600원) to a fresh person unless ``person_id`` is given; a new dedupe key."""
+    fields: dict[str, Any] = {
+        "person_id": make_person_id(),
+        "agency": "서울특별시 종로구청",
+        "title": "2025년 7월 자동차세",
+        "amount_won": 145_600,
+        "due_date": date(2025, 7, 31),
+        "dedupe_key": f"tax:car:2025-07:{uuid.uuid4().hex[:8]}",
+    }
+    return BillDraft(**(fields | overrides))

@@ -195,3 +195,31 @@ def test_clients_are_registered_listed_narrowed_and_revoked_from_the_command_lin
     assert official.exit_code == 0, official.output
     revoked = runner.invoke(app, ["identity", "clients", "revoke", "cli-app"])
     assert "차단했습니다" in revoked.output
+
+
+def test_proactive_run_tells_each_new_pair_once_and_lists_its_runs(
+    fresh_database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.factories import make_population
+
+    monkeypatch.setenv("NARA_PROACTIVE_DIR", str(tmp_path / "proactive"))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    people = make_population(tmp_path / "people.parquet", households=60)
+    command = ["proactive", "run", "--on", "2025-03-01", "--engine", "polars", "--population", str(people)]
+    first = runner.invoke(app, [*command, "--members", "all"])
+    assert first.exit_code == 0, first.output
+    assert "처음 확인" in first.output
+    assert "명/초" in first.output
+    assert "최대 메모리" in first.output
+    again = runner.invoke(app, [*command, "--members", "all"])
+    assert again.exit_code == 0, again.output
+    assert "1번 실행(2025-03-01)과 비교합니다" in again.output
+    assert "새로 받을 수 있게 된 0건 · 새 알림 0건" in again.output
+    listed = runner.invoke(app, ["proactive", "runs"])
+    assert listed.output.splitlines()[0].startswith("2번\t2025-03-01\tpolars\t끝남\t1번과 비교")
+    alone = runner.invoke(app, ["proactive", "run", "--members", "all"])
+    assert alone.exit_code == 2
+    unknown = runner.invoke(app, [*command, "--members", "all", "--engine", "hadoop"])
+    assert unknown.exit_code == 1
+    assert "엔진은 쓸 수 없습니다" in unknown.output

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 
-from nara import assistant, identity, registry
+from nara import assistant, identity, notices, registry
+from nara.apply import models as apply_models
 from nara.audit import models as audit_models
 from nara.catalog import models as catalog_models
 from nara.consent import models as consent_models
@@ -17,6 +18,8 @@ from nara.kernel.clock import today
 from nara.kernel.db import Base, make_engine, session_factory
 from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import load_or_create_key
+from nara.notices import models as notices_models
+from nara.proactive import models as proactive_models
 from nara.settings import Settings, get_settings
 from nara.web import (
     api,
@@ -28,6 +31,8 @@ from nara.web import (
     guide_pages,
     mydata_api,
     mydata_pages,
+    notices_api,
+    notices_pages,
     office,
     oidc,
     openapi,
@@ -41,7 +46,15 @@ from nara.web.state import AppState, CatalogSearch
 
 # Every domain's tables, for migrations and test set-up.
 METADATA = Base.metadata
-_MODELS = (audit_models, catalog_models, consent_models, identity_models)
+_MODELS = (
+    apply_models,
+    audit_models,
+    catalog_models,
+    consent_models,
+    identity_models,
+    notices_models,
+    proactive_models,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -97,6 +110,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             name="나라 통합로그인",
             origin=settings.public_url,
         ),
+        notice_channels=(
+            notices.SmsChannel(settings.notices_outbox_dir / "notices-sms.jsonl", settings.public_url),
+            notices.EmailChannel(settings.notices_outbox_dir / "notices-email.jsonl", settings.public_url),
+        ),
+        payment_gateway=notices.SimulatedGateway(),
     )
     security.install(app)
     errors.install(app)
@@ -105,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(guide_api.router)
     app.include_router(assistant_web.api)
     app.include_router(mydata_api.router)
+    app.include_router(notices_api.router)
     app.include_router(oidc.protocol)
     app.include_router(oidc.router)
     app.include_router(sign_in.router)
@@ -115,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(guide_me.router)
     app.include_router(pages.router)
     app.include_router(mydata_pages.router)
+    app.include_router(notices_pages.router)
     pages.mount_static(app)
     openapi.install(app)
     return app

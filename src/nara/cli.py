@@ -640,6 +640,91 @@ def assistant_evaluate(
         typer.echo(f"  {miss}")
 
 
+proactive_app = typer.Typer(help="복지멤버십: 새로 받을 수 있게 된 혜택을 찾아 알리기", no_args_is_help=True)
+app.add_typer(proactive_app, name="proactive")
+
+
+@proactive_app.command("run")
+def proactive_run(
+    on: str = typer.Option(None, help="평가일 YYYY-MM-DD (기본: 오늘)"),
+    engine: str = typer.Option("duckdb", help="duckdb, spark(Java와 pyspark 필요) 또는 polars"),
+    population: Path = typer.Option(
+        None,
+        exists=True,
+        dir_okay=False,
+        help="합성 인구 Parquet (기본: 기관 레지스트리에서 회원 가구만 읽음)",
+    ),
+    members: str = typer.Option(None, help="--population과 함께: all 또는 회원 person_id가 든 Parquet 파일"),
+) -> None:
+    """복지멤버십 회원 모두에게 모든 서비스를 평가하고, 지난 확인 뒤 새로 받을 수 있게 된 것마다 알림을 한 번 보냅니다."""
+    import resource
+    from datetime import date
+
+    from nara import proactive, registry
+    from nara.kernel.clock import today
+    from nara.kernel.errors import NaraError
+
+    if (population is None) != (members is None):
+        typer.echo(
+            "--population과 --members는 함께 쓰세요 (예: --population people.parquet --members all).",
+            err=True,
+        )
+        raise typer.Exit(2)
+    settings = get_settings()
+    when = date.fromisoformat(on) if on else today()
+    source: proactive.Source
+    if population is not None:
+        source = proactive.FileSource(population, None if members == "all" else Path(members))
+    else:
+        source = proactive.RegistrySource(registry.RegistryStore(settings.registry_url))
+    started = time.perf_counter()
+    with _sessions()() as session:
+        last = proactive.last_finished(session)
+        since = (
+            f"{last.id}번 실행({last.on_date})과 비교합니다"
+            if last
+            else "처음 확인이라 모두 새로 받을 수 있는 것으로 봅니다"
+        )
+        typer.echo(f"복지멤버십 확인: {when}, {engine} — {since}.")
+        try:
+            run, report = proactive.do_run(
+                session, source, on=when, engine=engine, state_dir=settings.proactive_dir,
+                progress=lambda step: typer.echo(f"  {step}…"),
+            )  # fmt: skip
+        except NaraError as error:
+            typer.echo(f"확인하지 못했습니다: {error.detail}", err=True)
+            raise typer.Exit(1) from error
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    typer.echo(
+        f"사람 {run.persons:,}명 · 회원 {run.members:,}명 · 받을 수 있는 항목 {run.eligible:,}개 · "
+        f"새로 받을 수 있게 된 {run.newly_eligible:,}건 · 새 알림 {run.notices:,}건"
+    )
+    typer.echo(
+        f"{seconds:.1f}초 (평가 {report.seconds}초, {run.persons / max(seconds, 1e-9):,.0f}명/초) · "
+        f"최대 메모리 {peak:,.0f} MB{' (Spark JVM 제외)' if engine == 'spark' else ''} · {run.id}번 실행으로 기록했습니다."
+    )
+
+
+@proactive_app.command("runs")
+def proactive_runs(limit: int = typer.Option(20, min=1, max=1000, help="몇 개까지 보일지")) -> None:
+    """최근 복지멤버십 확인 실행 목록 (끝나지 못한 실행도 보입니다)."""
+    from nara import proactive
+
+    with _sessions()() as session:
+        found = proactive.runs(session, limit)
+    if not found:
+        typer.echo("아직 실행한 적이 없습니다: nara proactive run")
+    states = {"finished": "끝남", "running": "진행 중 또는 중단됨", "failed": "실패"}
+    for run in found:
+        compared = f"{run.previous_run_id}번과 비교" if run.previous_run_id else "처음"
+        typer.echo(
+            f"{run.id}번\t{run.on_date}\t{run.engine}\t{states.get(run.status, run.status)}\t{compared}\t"
+            f"사람 {run.persons:,} · 회원 {run.members:,} · 항목 {run.eligible:,} · 새로 {run.newly_eligible:,} · "
+            f"알림 {run.notices:,}\t{run.started_at:%Y-%m-%d %H:%M}" + (f"\t{run.error}" if run.error else "")
+        )
+
+
 # Who may run each command, and for what (every command must be listed: tests/test_cli.py checks). The
 # command line runs on the server with the operator's database credentials: only operators can run it.
 COMMAND_ACCESS = {
@@ -669,6 +754,8 @@ COMMAND_ACCESS = {
     "identity officials grant": "operator: grant a role",
     "assistant evaluate": "anyone with the database: score the assistant on the written dialogues",
     "identity sample-residents": "operator, development only: synthetic residents to try enrolment with",
+    "proactive run": "operator (scheduled): the 복지멤버십 job, reads members' registry facts under their consent",
+    "proactive runs": "operator: list the 복지멤버십 job's runs (counts only, no personal data)",
 }
 
 

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     provider_key_path: Path = PROJECT_ROOT / "var" / "keys" / "provider-rsa.pem"
     # Development only: one-time codes are written here instead of being sent by SMS.
     outbox_path: Path = PROJECT_ROOT / "var" / "outbox" / "sms.jsonl"
+    # Development only: notices sent by SMS or e-mail are written here (notices-sms.jsonl, notices-email.jsonl).
+    notices_outbox_dir: Path = PROJECT_ROOT / "var" / "outbox"
+    # 복지멤버십 job: each run's snapshot (who could get what), which the next run compares with.
+    proactive_dir: Path = PROJECT_ROOT / "var" / "proactive"
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:

@@ -102,3 +102,18 @@ def test_membership_is_a_standing_consent_that_can_be_left(session: Session) -> 
     assert consent.membership(session, "SYN3") is None
     with pytest.raises(consent.ConsentRefused):
         check(session, joined)
+
+
+def test_members_are_the_citizens_with_membership_in_force(session: Session) -> None:
+    facts = ["household.size", "member.birth_date"]
+    before = utcnow()
+    for subject in ("SYN-M2", "SYN-M1", "SYN-M3"):
+        consent.join_membership(session, subject, facts)
+    give(session, subject="SYN-M4")  # an ordinary consent is not membership
+    consent.leave_membership(session, "SYN-M3")
+    consent.join_membership(session, "SYN-M1", facts)  # joining twice: still one member
+    now = utcnow()
+    mine = [person for person in consent.members(session, now) if person.startswith("SYN-M")]
+    assert mine == ["SYN-M1", "SYN-M2"]
+    assert [c.subject for c in consent.memberships(session, now) if c.subject.startswith("SYN-M")] == mine
+    assert not [p for p in consent.members(session, before - timedelta(seconds=1)) if p.startswith("SYN-M")]

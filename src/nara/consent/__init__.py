@@ -11,7 +11,9 @@ from nara.consent.services import (
     grant,
     join_membership,
     leave_membership,
+    members,
     membership,
+    memberships,
     revoke,
 )
 
@@ -28,6 +30,8 @@ __all__ = [
     "grant",
     "join_membership",
     "leave_membership",
+    "members",
     "membership",
+    "memberships",
     "revoke",
 ]

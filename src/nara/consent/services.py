@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nara.consent.errors import ConsentInvalid, ConsentNotFound, ConsentRefused
@@ -154,6 +154,30 @@ def membership(session: Session, subject: str) -> Consent | None:
     )
     row = session.scalars(query).first()
     return _view(row) if row else None
+
+
+def memberships(session: Session, at: datetime) -> list[Consent]:
+    """Every 복지멤버십 consent in force at ``at`` (normally now), one per member, by person id."""
+    moment = at.astimezone(UTC)
+    query = (
+        select(ConsentGrant)
+        .where(
+            ConsentGrant.kind == MEMBERSHIP,
+            ConsentGrant.granted_at <= moment,
+            or_(ConsentGrant.revoked_at.is_(None), ConsentGrant.revoked_at > moment),
+            or_(ConsentGrant.valid_until.is_(None), ConsentGrant.valid_until > moment),
+        )
+        .order_by(ConsentGrant.subject, ConsentGrant.granted_at, ConsentGrant.id)
+    )
+    found: dict[str, Consent] = {}
+    for row in session.scalars(query):
+        found.setdefault(row.subject, _view(row))
+    return list(found.values())
+
+
+def members(session: Session, at: datetime) -> list[str]:
+    """The person ids with 복지멤버십 in force at ``at``, sorted: whom the proactive job may look at."""
+    return [given.subject for given in memberships(session, at)]
 
 
 def leave_membership(session: Session, subject: str) -> Consent | None:

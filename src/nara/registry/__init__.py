@@ -10,6 +10,7 @@ from nara.registry.exchange import (
     FactValue,
     SignedResponse,
     open_exchange,
+    verify_household,
     verify_responses,
 )
 from nara.registry.keys import AgencyKeys
@@ -38,5 +39,6 @@ __all__ = [
     "mobile_phone",
     "open_exchange",
     "verify_download",
+    "verify_household",
     "verify_responses",
 ]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara import audit, consent
@@ -39,6 +40,7 @@ class ExchangeRequest:
     basis: str  # law:<basis id> | consent:<consent id>
     on_behalf_of: str | None = None
     case_ref: str | None = None
+    household: bool = False  # read the facts of every member of the subject's household (세대원), each logged
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ class FactValue:
 
 @dataclass(frozen=True)
 class ExchangeResult:
-    access_position: int  # the access-log record of this read
+    access_position: int  # the access-log record of this read (of the subject's, for a household read)
     responses: tuple[SignedResponse, ...]
+    access_positions: tuple[int, ...] = ()  # one record per person read
+    unavailable: tuple[str, ...] = ()  # registries that did not answer (their facts are missing, not refused)
 
 
 class Exchange:
@@ -80,18 +84,26 @@ class Exchange:
 
     def request(self, request: ExchangeRequest) -> ExchangeResult:
         refusal: NaraError | None = None
+        persons = [request.subject]
         with transaction(self.sessions) as session:
             try:
                 facts = self._facts(request.facts)
                 self._authorise(session, request, facts)
+                if request.household:
+                    persons = self.store.household_of(request.subject) or persons
             except (ExchangeRefused, UnknownFact, consent.ConsentRefused) as error:
                 refusal = error
-            position = audit.record_access(session, _event(request, "refused" if refusal else "granted"))
-            if self.checkpoint_key is not None and position % self.checkpoint_every == 0:
+            outcome = "refused" if refusal else "granted"
+            positions = [audit.record_access(session, _event(request, outcome, person)) for person in persons]
+            if self.checkpoint_key is not None and any(p % self.checkpoint_every == 0 for p in positions):
                 audit.write_checkpoint(session, self.checkpoint_key)
         if refusal is not None:
             raise refusal  # recorded and committed first
-        return ExchangeResult(position, self._read(request, facts, position))
+        responses: list[SignedResponse] = []
+        unavailable: set[str] = set()
+        for person, position in zip(persons, positions, strict=True):
+            responses += self._read(request, person, facts, position, unavailable)
+        return ExchangeResult(positions[0], tuple(responses), tuple(positions), tuple(sorted(unavailable)))
 
     def _facts(self, names: tuple[str, ...]) -> list[Fact]:
         unknown = sorted(set(names) - set(self.catalogue.facts))
@@ -137,21 +149,29 @@ class Exchange:
                 "exchange.fact_not_covered", f"{basis.title}의 범위 밖의 정보입니다: {', '.join(beyond)}"
             )
 
-    def _read(self, request: ExchangeRequest, facts: list[Fact], position: int) -> tuple[SignedResponse, ...]:
+    def _read(
+        self, request: ExchangeRequest, person: str, facts: list[Fact], position: int, unavailable: set[str]
+    ) -> list[SignedResponse]:
         by_registry: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             by_registry[fact.registry].append(fact)
-        if "resident" not in by_registry and not self.store.knows(request.subject):
-            raise SubjectNotFound(f"{request.subject}: 주민등록에 없는 사람입니다.")
+        if "resident" not in by_registry and not self.store.knows(person):
+            raise SubjectNotFound(f"{person}: 주민등록에 없는 사람입니다.")
         responses = []
         for agency, held in sorted(by_registry.items(), key=lambda item: item[0] != "resident"):
-            values = self.store.read(agency, request.subject, held)
+            try:
+                values = self.store.read(agency, person, held)
+            except SQLAlchemyError:
+                if agency == "resident":
+                    raise
+                unavailable.add(agency)  # that registry is down: its facts are missing, the others still answer
+                continue
             if values is None and agency == "resident":  # read first: its answer says whether they exist
-                raise SubjectNotFound(f"{request.subject}: 주민등록에 없는 사람입니다.")
+                raise SubjectNotFound(f"{person}: 주민등록에 없는 사람입니다.")
             payload = {
                 "iss": f"nara:registry:{agency}",
                 "aud": request.caller,
-                "sub": request.subject,
+                "sub": person,
                 "iat": int(time.time()),
                 "jti": f"{position}:{agency}",
                 "access_log_position": position,
@@ -160,7 +180,7 @@ class Exchange:
                 "facts": values if values is not None else {fact.name: None for fact in held},
             }
             responses.append(SignedResponse(agency, self.keys.key(agency).sign_jws(payload, RESPONSE_TYPE)))
-        return tuple(responses)
+        return responses
 
 
 def open_exchange(
@@ -175,8 +195,27 @@ def open_exchange(
 
 def verify_responses(result: ExchangeResult, jwks: Mapping[str, Any]) -> dict[str, FactValue]:
     """Every fact in the responses, each checked against its agency's published key; raises on any doubt."""
-    keys = {key["kid"]: key for key in jwks["keys"]}
     values: dict[str, FactValue] = {}
+    for _person, value in _verified(result, jwks):
+        values[value.name] = value
+    return values
+
+
+def verify_household(
+    result: ExchangeResult, jwks: Mapping[str, Any], *, audience: str | None = None, basis: str | None = None
+) -> dict[str, dict[str, FactValue]]:
+    """The facts of a household read, per person (the subject first), each checked like verify_responses;
+    with ``audience``/``basis``, every response must also have been given to that caller on that basis."""
+    people: dict[str, dict[str, FactValue]] = {}
+    for person, value in _verified(result, jwks, audience, basis):
+        people.setdefault(person, {})[value.name] = value
+    return people
+
+
+def _verified(
+    result: ExchangeResult, jwks: Mapping[str, Any], audience: str | None = None, basis: str | None = None
+) -> Iterator[tuple[str, FactValue]]:
+    keys = {key["kid"]: key for key in jwks["keys"]}
     for response in result.responses:
         try:
             header, payload = read_jws(response.token, keys, RESPONSE_TYPE)
@@ -185,15 +224,18 @@ def verify_responses(result: ExchangeResult, jwks: Mapping[str, Any]) -> dict[st
         agency = keys[header["kid"]]["agency"]
         if payload.get("iss") != f"nara:registry:{agency}":
             raise ResponseInvalid(f"{agency}의 키로 다른 기관({payload.get('iss')})의 응답에 서명했습니다.")
+        if audience is not None and payload.get("aud") != audience:
+            raise ResponseInvalid(f"{agency}: {audience}에게 준 응답이 아닙니다.")
+        if basis is not None and payload.get("basis") != basis:
+            raise ResponseInvalid(f"{agency}: {basis}에 따라 준 응답이 아닙니다.")
         for name, value in payload["facts"].items():
-            values[name] = FactValue(name, value, agency)
-    return values
+            yield str(payload["sub"]), FactValue(name, value, agency)
 
 
-def _event(request: ExchangeRequest, outcome: str) -> audit.AccessEvent:
+def _event(request: ExchangeRequest, outcome: str, person: str) -> audit.AccessEvent:
     return audit.AccessEvent(
         actor=request.caller,
-        subject=request.subject,
+        subject=person,
         facts=request.facts,
         purpose=request.purpose,
         basis=request.basis,

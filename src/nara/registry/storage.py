@@ -8,11 +8,13 @@ tables, and Nara's own database holds none of their data: they are read only thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pyarrow.parquet as pq
 from sqlalchemy import (
     BigInteger,
@@ -43,6 +45,16 @@ _TYPES: dict[str, Callable[[], TypeEngine[Any]]] = {
     "text": lambda: String(200),
 }
 _POPULATION_COLUMNS = {"household_size": "household_size"}  # registry column → population column
+# Registry-only columns (made up for the synthetic residents): no population column, no rule reads them.
+_DERIVED = {"name", "address"}
+_POLARS: dict[str, pl.DataType] = {
+    "date": pl.Date(),
+    "integer": pl.Int64(),
+    "boolean": pl.Boolean(),
+    "code": pl.String(),
+    "text": pl.String(),
+}
+_IN_LIST = 500  # ids per IN (…) list
 _BATCH = 20_000
 Progress = Callable[[str, int], None]
 
@@ -134,6 +146,98 @@ class RegistryStore:
                 connection.scalar(select(table.c.person_id).where(table.c.person_id == subject)) is not None
             )
 
+    def household_of(self, subject: str) -> list[str]:
+        """Everyone registered in ``subject``'s household (세대원), the subject first; empty if unknown."""
+        table = self._tables["resident"]
+        household = select(table.c.household_id).where(table.c.person_id == subject).scalar_subquery()
+        query = select(table.c.person_id).where(table.c.household_id == household).order_by(table.c.person_id)
+        with self.engine("resident").connect() as connection:
+            members = [str(person_id) for person_id in connection.scalars(query)]
+        return sorted(members, key=lambda person: person != subject)
+
+    def households_of(self, persons: Iterable[str]) -> dict[str, list[str]]:
+        """Everyone the resident registry lists in the households of ``persons``, by household id."""
+        table = self._tables["resident"]
+        found: dict[str, list[str]] = defaultdict(list)
+        with self.engine("resident").connect() as connection:
+            households: set[str] = set()
+            for chunk in _chunks(sorted(set(persons))):
+                query = select(table.c.household_id).where(table.c.person_id.in_(chunk))
+                households.update(str(household) for household in connection.scalars(query))
+            for chunk in _chunks(sorted(households)):
+                rows = select(table.c.person_id, table.c.household_id).where(table.c.household_id.in_(chunk))
+                for person_id, household_id in connection.execute(rows):
+                    found[str(household_id)].append(str(person_id))
+        return {household: sorted(people) for household, people in found.items()}
+
+    def facts_for(self, columns: Iterable[str] | None) -> list[Fact]:
+        """The facts ``extract`` reads for these population columns (None: every fact with one)."""
+        wanted = None if columns is None else set(columns)
+        return [
+            fact
+            for fact in self.catalogue.facts.values()
+            if fact.column not in _DERIVED and (wanted is None or _population_column(fact) in wanted)
+        ]
+
+    def extract(self, out: Path, households: set[str] | None, columns: Iterable[str] | None = None) -> int:
+        """Reassemble a population-shaped Parquet file (one row per person, household facts on each row,
+        households contiguous) from every registry, for ``households`` (None: everyone); returns the rows.
+
+        ``columns``: the population columns wanted (default: every one a registry holds). The registries
+        are read one by one and joined by person id here, never by one registry's SQL: a person a
+        partial registry does not list gets its facts' ``absent`` values, a person a full registry does
+        not list gets nulls (unknown), as the exchange would answer."""
+        wanted = None if columns is None else list(columns)
+        people = self._records("resident", wanted, None if households is None else sorted(households))
+        persons = None if households is None else people["person_id"].to_list()
+        for agency in self._tables:
+            if agency != "resident":
+                records = self._records(agency, wanted, persons)
+                if records.width > 1:
+                    people = self._joined(agency, people, records)
+        people = people.sort("household_id", "person_id")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        people.write_parquet(out, compression="zstd")
+        return people.height
+
+    def _records(self, agency: str, wanted: list[str] | None, among: list[str] | None) -> pl.DataFrame:
+        """A registry's records as a frame named by population columns (only ``wanted`` ones): the
+        resident registry's for the households ``among``, another's for the persons ``among`` (None: all)."""
+        table = self._tables[agency]
+        keys = ["person_id", "household_id"] if agency == "resident" else ["person_id"]
+        facts = [fact for fact in self.facts_for(wanted) if fact.registry == agency]
+        schema = {key: pl.String() for key in keys} | {_population_column(f): _POLARS[f.type] for f in facts}
+        query = select(*(table.c[key] for key in keys), *(table.c[fact.column] for fact in facts))
+        by = table.c.household_id if agency == "resident" else table.c.person_id
+        with self.engine(agency).connect() as connection:
+            if among is None:
+                rows = [tuple(row) for row in connection.execute(query)]
+            else:
+                rows = [
+                    tuple(row)
+                    for chunk in _chunks(among)
+                    for row in connection.execute(query.where(by.in_(chunk)))
+                ]
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def _joined(self, agency: str, people: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+        if not self.catalogue.is_partial(agency):
+            return people.join(records, on="person_id", how="left")
+        held = "_held"
+        joined = people.join(records.with_columns(pl.lit(True).alias(held)), on="person_id", how="left")
+        absent = {
+            _population_column(fact): fact.absent
+            for fact in self.catalogue.facts_of(agency)
+            if _population_column(fact) in records.columns
+        }
+        return joined.with_columns(
+            pl.when(pl.col(held).is_null())
+            .then(pl.lit(value, dtype=joined[name].dtype))
+            .otherwise(pl.col(name))
+            .alias(name)
+            for name, value in absent.items()
+        ).drop(held)
+
     def find_resident(self, name: str, birth_date: date) -> list[str]:
         """The person ids the resident registry holds under this name and birth date (본인확인)."""
         table = self._tables["resident"]
@@ -186,6 +290,15 @@ def _registry_rows(population: Path, facts: list[Fact], *, partial: bool) -> Ite
                 rows.append(record)
         if rows:
             yield rows
+
+
+def _population_column(fact: Fact) -> str:
+    return _POPULATION_COLUMNS.get(fact.column, fact.column)
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), _IN_LIST):
+        yield values[start : start + _IN_LIST]
 
 
 def _population_value(column: str, person: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ from nara.rules.korean import won
 from nara.rules.parameters import median_income_table
 from nara.rules.questions import NextQuestion, next_question, question_for
 from nara.rules.report import evaluation_json, evaluation_public, evaluation_text
-from nara.rules.rulebook import rulebook
+from nara.rules.rulebook import fact_names, rulebook
 from nara.rules.scenarios import run_all as run_scenarios
 from nara.rules.schemas import AmountPublic, EvaluationPublic, NextQuestionPublic, ResultPublic
 from nara.rules.screening import Screening, ScreeningBook, ScreeningSource
@@ -35,6 +35,7 @@ __all__ = [
     "evaluation_json",
     "evaluation_public",
     "evaluation_text",
+    "fact_names",
     "fact_spec",
     "median_income_table",
     "next_question",

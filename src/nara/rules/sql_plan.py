@@ -180,9 +180,9 @@ class SqlPlan:
             )
             return f"(CASE {cases} END)"
         if expr.size is None:
-            return repr(parameter.at(self.on))
+            return _number(parameter.at(self.on))  # NULL before its first date: unknown
         cases = " ".join(
-            f"WHEN {size} THEN {parameter.at(self.on, size)!r}" for size in range(1, MAX_MEMBERS + 1)
+            f"WHEN {size} THEN {_number(parameter.at(self.on, size))}" for size in range(1, MAX_MEMBERS + 1)
         )
         return f"(CASE household_size {cases} END)"
 
@@ -205,6 +205,10 @@ def _with_missing_facts(table: str, rules: tuple[Rule, ...], columns: frozenset[
         return table
     nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES[str(dtype)]}) AS {name}" for name, dtype in missing.items())
     return f"(SELECT *, {nulls} FROM {table})"
+
+
+def _number(value: int | float | None) -> str:
+    return "NULL" if value is None else repr(value)
 
 
 def _in_scope(scope: str) -> str:

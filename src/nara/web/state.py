@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from nara import catalog, identity, registry, rules
+from nara import catalog, identity, notices, registry, rules
 from nara.kernel.ratelimit import RateLimiter
 from nara.kernel.signing import SigningKey
 from nara.settings import Settings
@@ -87,3 +87,5 @@ class AppState:
     outbox: identity.Channel
     verifier: identity.IdentityVerifier
     relying_party: identity.RelyingParty
+    notice_channels: tuple[notices.Channel, ...]  # extra channels for notices (development: file outboxes)
+    payment_gateway: notices.PaymentGateway  # development: notices.SimulatedGateway (no money moves)
