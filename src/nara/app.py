@@ -21,8 +21,12 @@ from nara.kernel.signing import load_or_create_key
 from nara.notices import models as notices_models
 from nara.proactive import models as proactive_models
 from nara.settings import Settings, get_settings
+from nara.wallet import models as wallet_models
+from nara.wallet.context import open_wallet
 from nara.web import (
     api,
+    apply_office,
+    apply_pages,
     assistant_web,
     eligibility_api,
     errors,
@@ -41,6 +45,10 @@ from nara.web import (
     security,
     sign_in,
     sites,
+    verifier_pages,
+    wallet_api,
+    wallet_office,
+    wallet_pages,
 )
 from nara.web.state import AppState, CatalogSearch
 
@@ -54,6 +62,7 @@ _MODELS = (
     identity_models,
     notices_models,
     proactive_models,
+    wallet_models,
 )
 
 
@@ -116,6 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         payment_gateway=notices.SimulatedGateway(),
     )
+    app.state.wallet = open_wallet(
+        sessions, exchange, app.state.nara.tokens, keys_dir=settings.registry_keys_dir,
+        secret=settings.secret_key.get_secret_value().encode(), public_url=settings.public_url,
+    )  # fmt: skip
     security.install(app)
     errors.install(app)
     app.include_router(api.router)
@@ -129,12 +142,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     app.include_router(portal.router)
     app.include_router(office.router)
+    app.include_router(apply_office.router)
+    app.include_router(apply_pages.router)
     app.include_router(guide_pages.router)
     app.include_router(assistant_web.pages)
     app.include_router(guide_me.router)
     app.include_router(pages.router)
     app.include_router(mydata_pages.router)
     app.include_router(notices_pages.router)
+    app.include_router(wallet_api.router)
+    app.include_router(wallet_pages.router)
+    app.include_router(verifier_pages.router)
+    app.include_router(wallet_office.router)
     pages.mount_static(app)
     openapi.install(app)
     return app

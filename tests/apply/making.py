@@ -58,3 +58,16 @@ def _form_fields(service_id: str) -> dict[str, Any]:
 
 def official(office: str, *roles: str, account: str | None = None) -> apply.Official:
     return apply.Official(account or f"ACC-{uuid.uuid4().hex[:8]}", frozenset((office, r) for r in roles))
+
+
+def typed_fields(service_ids: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """What a citizen types into each form's own fields, as the page names them (field.<service>.<name>)."""
+    typed = {}
+    for service_id in service_ids:
+        spec = apply.form(service_id)
+        assert spec is not None
+        for f in spec.fields:
+            value = {"choice": next(iter(f.choices), ""), "date": today().isoformat(), "phone": "010-2345-6789",
+                     "number": "1", "account": "나라은행 123-456-7890"}.get(f.kind, "테스트 입력")  # fmt: skip
+            typed[f"field.{service_id}.{f.name}"] = value
+    return typed

@@ -359,14 +359,18 @@ def _paid_notice(row: BillRow, payment: Payment) -> NoticeDraft:
 
 
 def won(amount: int) -> str:
-    """>>> won(1234500)
+    """An amount of won as Koreans write it.
+
+    >>> won(1234500)
     '1,234,500원'
     """
     return f"{amount:,}원"
 
 
 def korean_date(day: date) -> str:
-    """>>> korean_date(date(2025, 3, 31))
+    """A date as Koreans write it.
+
+    >>> korean_date(date(2025, 3, 31))
     '2025년 3월 31일'
     """
     return f"{day.year}년 {day.month}월 {day.day}일"

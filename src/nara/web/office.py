@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from nara import audit, identity, registry
+from nara import apply, audit, identity, registry
 from nara.kernel.db import transaction
 from nara.web.access import allow, csrf_token, log_event, set_csrf_cookie
 from nara.web.deps import app_state
@@ -26,7 +26,10 @@ AgencyCode = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$")]
 
 
 def _page(request: Request, template: str, principal: identity.Principal, **context: object) -> HTMLResponse:
-    context |= {"principal": principal, "csrf_token": csrf_token(request), "agency_names": _agency_names()}
+    context |= {
+        "principal": principal, "csrf_token": csrf_token(request), "agency_names": _agency_names(),
+        "office_names": apply.office_name,
+    }  # fmt: skip
     response = render(request, template, context)
     set_csrf_cookie(request, response)
     return response

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 
-from nara import catalog
+from nara import apply, catalog
 from nara.catalog.regions import SIDO, is_region
 from nara.catalog.taxonomy import AgencyType, LifeEvent, ServiceField, UserType
 from nara.web.access import allow
@@ -93,7 +93,9 @@ def search(request: Request, index: Index) -> HTMLResponse:
 @router.get("/services/{service_id}", response_class=HTMLResponse)
 def service_detail(request: Request, service_id: str, session: DbSession) -> HTMLResponse:
     service = catalog.get_service(session, service_id)
-    return render(request, "service.html", {"service": service})
+    return render(
+        request, "service.html", {"service": service, "nara_form": apply.form(service_id) is not None}
+    )
 
 
 @router.get("/life-events", response_class=HTMLResponse)

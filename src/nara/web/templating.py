@@ -17,6 +17,7 @@ from nara.catalog.taxonomy import (
     ServiceField,
     UserType,
 )
+from nara.notices import korean_time
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals.update(
@@ -27,6 +28,7 @@ TEMPLATES.env.globals.update(
     life_events=list(LifeEvent),
     life_event_labels={e.value: label for e, label in LIFE_EVENT_LABELS.items()},
     life_event_options=[(e.value, label) for e, label in LIFE_EVENT_LABELS.items()],
+    korean_time=korean_time,  # a UTC moment as Korean local time
 )
 TEMPLATES.env.filters["zip_self"] = lambda values: [(v, v) for v in values]
 
