@@ -42,4 +42,5 @@ def submit(client: TestClient, page: Response, action: str, **changes: Any) -> R
     """Post the form at ``action`` on ``page`` with ``changes`` (None removes a field)."""
     values = form_values(page.text, action) | changes
     data = {k: v for k, v in values.items() if v is not None}
-    return client.post(action, data=data, follow_redirects=True)
+    response: Response = client.post(action, data=data, follow_redirects=True)
+    return response

@@ -23,7 +23,9 @@ def household(exchange: registry.Exchange, sessions: sessionmaker[Session], pers
     pulls = tuple(p for s in spec.services for p in (apply.form(s).pulls if apply.form(s) else ()))  # type: ignore[union-attr]
     facts = apply.facts_needed(spec.services, pulls)
     with transaction(sessions) as session:
-        given = apply.usable_consent(session, person_id, facts) or apply.give_consent(session, person_id, facts)
+        given = apply.usable_consent(session, person_id, facts) or apply.give_consent(
+            session, person_id, facts
+        )
     return apply.read(exchange, person_id, given.id, facts)
 
 

@@ -33,8 +33,10 @@ def test_an_official_opens_reviews_and_decides_and_the_citizen_follows(
         apply.submit_supplement(session, NEW_MOTHER, voucher.id, "출생증명서를 올렸습니다.")
         decided = apply.decide(session, voucher.id, decider, approve=True)
         paid = apply.complete(session, voucher.id, decider)
-    assert opened.status == "in_review" and asked.status == "supplement_requested"
-    assert decided.status == "approved" and paid.status == "paid"
+    assert opened.status == "in_review"
+    assert asked.status == "supplement_requested"
+    assert decided.status == "approved"
+    assert paid.status == "paid"
     with sessions() as session:
         mine = apply.application_of(session, NEW_MOTHER, voucher.id)
         reads = [e for e in audit.history(session, NEW_MOTHER, limit=500) if e.case_ref == voucher.receipt_no]
@@ -43,11 +45,14 @@ def test_an_official_opens_reviews_and_decides_and_the_citizen_follows(
         "received", "in_review", "supplement_requested", "supplement_submitted", "approved", "paid",
     ]  # fmt: skip
     assert all(e.office_name == voucher.office_name for e in mine.events)
-    assert reads and reads[0].actor == checker.actor(voucher.office)  # the opening, tied to the case
+    assert reads
+    assert reads[0].actor == checker.actor(voucher.office)
     assert {n.kind for n in told} >= {"supplement_request", "decision", "payment"}
 
 
-def test_deciding_an_already_decided_application_is_a_conflict(engine: Engine, exchange: registry.Exchange) -> None:
+def test_deciding_an_already_decided_application_is_a_conflict(
+    engine: Engine, exchange: registry.Exchange
+) -> None:
     sessions = session_factory(engine)
     voucher = next(a for a in _submitted(engine, exchange).applications if a.service_id == "135200005015")
     first, second = official(voucher.office, "decider"), official(voucher.office, "decider")
@@ -61,13 +66,17 @@ def test_deciding_an_already_decided_application_is_a_conflict(engine: Engine, e
         assert apply.application_of(session, NEW_MOTHER, voucher.id).status == "approved"  # not overwritten
 
 
-def test_a_stale_version_is_a_conflict_even_before_a_decision(engine: Engine, exchange: registry.Exchange) -> None:
+def test_a_stale_version_is_a_conflict_even_before_a_decision(
+    engine: Engine, exchange: registry.Exchange
+) -> None:
     sessions = session_factory(engine)
     voucher = _submitted(engine, exchange).applications[0]
     decider = official(voucher.office, "decider")
     with transaction(sessions) as session:
         seen = apply.open_application(session, voucher.id, decider)
-        apply.request_supplement(session, voucher.id, decider, "통장 사본을 올려 주세요.", version=seen.version)
+        apply.request_supplement(
+            session, voucher.id, decider, "통장 사본을 올려 주세요.", version=seen.version
+        )
     with transaction(sessions) as session, pytest.raises(apply.DecisionConflict):
         apply.decide(session, voucher.id, decider, approve=True, version=seen.version)
 
@@ -81,10 +90,13 @@ def test_a_rejection_needs_a_reason_code_and_words(engine: Engine, exchange: reg
     with transaction(sessions) as session:
         done = apply.decide(session, voucher.id, decider, approve=False, reason_code="income_over",
                             note="소득인정액이 기준을 넘습니다.")  # fmt: skip
-    assert done.status == "rejected" and done.decision_reason == "소득·재산 기준을 넘습니다"
+    assert done.status == "rejected"
+    assert done.decision_reason == "소득·재산 기준을 넘습니다"
 
 
-def test_an_official_never_reaches_another_offices_applications(engine: Engine, exchange: registry.Exchange) -> None:
+def test_an_official_never_reaches_another_offices_applications(
+    engine: Engine, exchange: registry.Exchange
+) -> None:
     sessions = session_factory(engine)
     voucher = _submitted(engine, exchange).applications[0]
     elsewhere = official("welfare_office-26110", "checker", "decider")
@@ -97,7 +109,9 @@ def test_an_official_never_reaches_another_offices_applications(engine: Engine, 
             apply.decide(session, voucher.id, elsewhere, approve=True)
 
 
-def test_bulk_approves_clear_cases_and_samples_a_second_look(engine: Engine, exchange: registry.Exchange) -> None:
+def test_bulk_approves_clear_cases_and_samples_a_second_look(
+    engine: Engine, exchange: registry.Exchange
+) -> None:
     sessions = session_factory(engine)
     for _ in range(3):
         _submitted(engine, exchange)
@@ -105,11 +119,15 @@ def test_bulk_approves_clear_cases_and_samples_a_second_look(engine: Engine, exc
     runner = official(office, "decider")
     with transaction(sessions) as session:
         result = apply.bulk_approve(session, office, runner, rng=random.Random(7))
-    assert result.approved and result.second_look
+    assert result.approved
+    assert result.second_look
     assert all(a.status == "approved" and a.clear_case for a in result.approved)
     sampled = result.second_look[0]
-    assert sampled.second_look and sampled.status == "in_review"
+    assert sampled.second_look
+    assert sampled.status == "in_review"
     with transaction(sessions) as session, pytest.raises(apply.SecondLookNeeded):
         apply.decide(session, sampled.id, runner, approve=True)
     with transaction(sessions) as session:
-        assert apply.decide(session, sampled.id, official(office, "decider"), approve=True).status == "approved"
+        assert (
+            apply.decide(session, sampled.id, official(office, "decider"), approve=True).status == "approved"
+        )

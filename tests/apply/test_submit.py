@@ -13,16 +13,20 @@ from tests.apply.making import NEW_MOTHER, birth_request, household
 def test_birth_bundle_checks_each_service_with_reasons(engine: Engine, exchange: registry.Exchange) -> None:
     found = household(exchange, session_factory(engine), NEW_MOTHER)
     request = birth_request(found)
-    assert found.me.person_id == NEW_MOTHER and found.me.relation == "self"
+    assert found.me.person_id == NEW_MOTHER
+    assert found.me.relation == "self"
     assert any(m.relation == "spouse" for m in found.members)  # her husband, named from her side
     checks = request.checks
     assert set(checks) == set(apply.bundle("birth").services)  # type: ignore[union-attr]
     voucher = checks["135200005015"]  # 첫만남이용권: a first child born two weeks ago
-    assert voucher.status == "eligible" and voucher.amount == "한 번 200만 원"
+    assert voucher.status == "eligible"
+    assert voucher.amount == "한 번 200만 원"
     assert all(check.explanation for check in checks.values())  # every answer says why
 
 
-def test_one_submission_fans_out_and_a_retry_creates_nothing(engine: Engine, exchange: registry.Exchange) -> None:
+def test_one_submission_fans_out_and_a_retry_creates_nothing(
+    engine: Engine, exchange: registry.Exchange
+) -> None:
     sessions = session_factory(engine)
     request = birth_request(household(exchange, sessions, NEW_MOTHER))
     offered = [s for s, c in request.checks.items() if c.offered]
@@ -30,14 +34,16 @@ def test_one_submission_fans_out_and_a_retry_creates_nothing(engine: Engine, exc
         first = apply.submit(session, request)
     with transaction(sessions) as session:
         again = apply.submit(session, request)  # the same key: a double click, a retry, browser back
-    assert again.id == first.id and again.applications == first.applications
+    assert again.id == first.id
+    assert again.applications == first.applications
     assert {a.service_id for a in first.applications} == set(offered)
     assert len({a.receipt_no for a in first.applications}) == len(first.applications)
     with sessions() as session:
         mine = [a for a in apply.applications_of(session, NEW_MOTHER) if a.submission_id == first.id]
         received = notices.notices_with_key(session, NEW_MOTHER, f"apply:submission:{first.id}")
     assert len(mine) == len(first.applications)
-    assert len(received) == 1 and "접수되었습니다" in received[0].title
+    assert len(received) == 1
+    assert "접수되었습니다" in received[0].title
     assert all(a.receipt_no in received[0].body for a in first.applications)
 
 
@@ -56,7 +62,9 @@ def _same_baby(request: apply.Request) -> dict[str, str]:
     return {name: str(value) for name, value in request.answers.items()}
 
 
-def test_facts_carry_their_source_and_a_correction_is_a_claim(engine: Engine, exchange: registry.Exchange) -> None:
+def test_facts_carry_their_source_and_a_correction_is_a_claim(
+    engine: Engine, exchange: registry.Exchange
+) -> None:
     sessions = session_factory(engine)
     found = household(exchange, sessions, NEW_MOTHER)
     corrected = apply.Correction("household.address", "서울특별시 성동구 왕십리로 1", "지난주에 이사했습니다")
@@ -65,7 +73,8 @@ def test_facts_carry_their_source_and_a_correction_is_a_claim(engine: Engine, ex
         done = apply.submit(session, request)
     voucher = next(a for a in done.applications if a.service_id == "135200005015")
     address = next(f for f in voucher.facts if f["name"] == "household.address")
-    assert address["agency"] == "resident" and address["value"]  # the registry's value stays as read
+    assert address["agency"] == "resident"
+    assert address["value"]
     assert voucher.corrections[0]["claimed"] == corrected.claimed
     assert voucher.corrections[0]["registry_value"] == address["shown"]
     assert not voucher.clear_case  # a claim needs an official's eyes

@@ -112,3 +112,29 @@ def token_for(client: TestClient, person_id: str, scope: str = "mydata", **claim
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_official(client: TestClient, phone: str, agency: str, role: str) -> str:
+    with transaction(state_of(client).sessions) as session:
+        account = identity.create_official_account(session, display_name=f"공무원{phone[-4:]}", phone=phone)
+        identity.grant_role(session, account_id=account.id, agency=agency, role=role, granted_by="operator")
+    return account.id
+
+
+def office_sign_in(client: TestClient, phone: str) -> None:
+    """Sign in with a one-time code to the official's phone, then into the back office."""
+    client.cookies.clear()
+    page = client.get("/login")
+    sent = client.post("/login/code", data={"csrf_token": csrf_of(page.text), "phone": phone})
+    code_id = re.search(r'name="code_id" value="([^"]+)"', sent.text)
+    assert code_id
+    client.post(
+        "/login/code/verify",
+        data={
+            "csrf_token": csrf_of(sent.text),
+            "code_id": code_id.group(1),
+            "code": last_code(client, phone),
+        },
+    )
+    landed = client.get("/office/sign-in")
+    assert landed.url.path == "/office", landed.url

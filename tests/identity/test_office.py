@@ -3,39 +3,10 @@ an auditor reads logs with citizens pseudonymised."""
 
 from __future__ import annotations
 
-import re
-
 from fastapi.testclient import TestClient
-from tests.identity.journeys import csrf_of, last_code, state_of
+from tests.identity.journeys import csrf_of, make_official, office_sign_in, state_of
 
 from nara import audit, identity
-from nara.kernel.db import transaction
-
-
-def make_official(client: TestClient, phone: str, agency: str, role: str) -> str:
-    with transaction(state_of(client).sessions) as session:
-        account = identity.create_official_account(session, display_name=f"공무원{phone[-4:]}", phone=phone)
-        identity.grant_role(session, account_id=account.id, agency=agency, role=role, granted_by="operator")
-    return account.id
-
-
-def office_sign_in(client: TestClient, phone: str) -> None:
-    """Sign in with a one-time code to the official's phone, then into the back office."""
-    client.cookies.clear()
-    page = client.get("/login")
-    sent = client.post("/login/code", data={"csrf_token": csrf_of(page.text), "phone": phone})
-    code_id = re.search(r'name="code_id" value="([^"]+)"', sent.text)
-    assert code_id
-    client.post(
-        "/login/code/verify",
-        data={
-            "csrf_token": csrf_of(sent.text),
-            "code_id": code_id.group(1),
-            "code": last_code(client, phone),
-        },
-    )
-    landed = client.get("/office/sign-in")
-    assert landed.url.path == "/office", landed.url
 
 
 def test_an_official_sees_only_their_agency_and_crossing_is_logged(client: TestClient) -> None:
