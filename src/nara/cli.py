@@ -725,6 +725,68 @@ def proactive_runs(limit: int = typer.Option(20, min=1, max=1000, help="몇 개�
         )
 
 
+# --- wallet (issue #8) · wallet-core: `nara wallet verify` -----------------------------------------------
+wallet_app = typer.Typer(help="전자지갑: 전자증명서(SD-JWT VC) 확인", no_args_is_help=True)
+app.add_typer(wallet_app, name="wallet")
+
+
+def _verification_time(at: str | None) -> int | None:
+    """``--at``: an ISO 8601 time with its offset (or Z), or seconds since the epoch."""
+    from datetime import datetime
+
+    if at is None:
+        return None
+    if at.isdigit():
+        return int(at)
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        typer.echo(
+            "--at은 시간대를 포함한 ISO 8601 시각(예: 2026-05-01T09:00:00+09:00)이나 epoch 초로 주세요.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return int(moment.timestamp())
+
+
+@wallet_app.command("verify")
+def wallet_verify(
+    presentation: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="제출물 파일 (compact 또는 JSON 직렬화)"
+    ),
+    issuer_key: Path = typer.Option(
+        ..., exists=True, dir_okay=False, help="발급기관 공개키: JWK 또는 JWK Set(kid로 고름)"
+    ),
+    audience: str = typer.Option(None, help="기대하는 KB-JWT aud (주면 소지자 확인 필수)"),
+    nonce: str = typer.Option(None, help="기대하는 KB-JWT nonce (주면 소지자 확인 필수)"),
+    at: str = typer.Option(None, help="확인 시각: ISO 8601(시간대 포함) 또는 epoch 초 (기본: 지금)"),
+    typ: str = typer.Option("dc+sd-jwt", help="기대하는 헤더 typ; any면 확인하지 않음"),
+    legacy_typ: bool = typer.Option(False, "--legacy-typ", help="옛 typ vc+sd-jwt도 받음"),
+) -> None:
+    """제출된 전자증명서를 확인하고 공개된 항목을 JSON으로 보입니다; 안 되면 이유 하나를 알리고 1로 끝납니다."""
+    from nara.wallet import SdJwtInvalid, sdjwt
+
+    try:
+        keys = sdjwt.keys_from_jwks(json.loads(issuer_key.read_text()))
+    except (ValueError, AttributeError, TypeError) as error:
+        typer.echo(f"발급기관 키 파일을 읽을 수 없습니다: {error}", err=True)
+        raise typer.Exit(2) from error
+    try:
+        verified = sdjwt.verify(
+            presentation.read_text(), issuer_keys=keys, audience=audience, nonce=nonce,
+            now=_verification_time(at), expected_typ=None if typ == "any" else typ, accept_legacy_typ=legacy_typ,
+        )  # fmt: skip
+    except SdJwtInvalid as error:
+        typer.echo(f"{error.code}: {error.message}\n{error.message_ko}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(json.dumps(verified.claims, ensure_ascii=False, indent=2))
+
+
+# --- end of wallet-core's block ---------------------------------------------------------------------------
+
+
 # Who may run each command, and for what (every command must be listed: tests/test_cli.py checks). The
 # command line runs on the server with the operator's database credentials: only operators can run it.
 COMMAND_ACCESS = {
@@ -756,6 +818,7 @@ COMMAND_ACCESS = {
     "identity sample-residents": "operator, development only: synthetic residents to try enrolment with",
     "proactive run": "operator (scheduled): the 복지멤버십 job, reads members' registry facts under their consent",
     "proactive runs": "operator: list the 복지멤버십 job's runs (counts only, no personal data)",
+    "wallet verify": "anyone: verify an SD-JWT VC presentation against a given issuer key (no database)",
 }
 
 
