@@ -25,6 +25,7 @@ from nara.wallet import models as wallet_models
 from nara.wallet.context import open_wallet
 from nara.web import (
     api,
+    apply_api,
     apply_office,
     apply_pages,
     assistant_web,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     app.include_router(portal.router)
     app.include_router(office.router)
+    app.include_router(apply_api.router)
     app.include_router(apply_office.router)
     app.include_router(apply_pages.router)
     app.include_router(guide_pages.router)

@@ -128,7 +128,7 @@ def test_low_confidence_hands_over_to_the_call_centre(search: assistant.SearchFn
     assert "SSE000000170" in [s.service_id for s in answer.services]  # what search found, offered
 
 
-def test_a_person_and_an_applications_progress_go_to_110(search: assistant.SearchFn) -> None:
+def test_a_person_and_an_applications_progress_go_to_110_or_my_applications(search: assistant.SearchFn) -> None:
     (human,), _ = talk(search, "상담원 연결해 주세요")
     (status,), _ = talk(search, "기초연금 신청했는데 결과는 언제 나와요?")
     assert (human.intent, status.intent) == ("human", "application_status")
@@ -136,6 +136,7 @@ def test_a_person_and_an_applications_progress_go_to_110(search: assistant.Searc
     assert status.handoff is not None
     assert not human.services
     assert not status.services
+    assert "/me/applications" in status.text  # 내 신청 현황: every step with its time and office
 
 
 def test_how_to_apply_is_the_catalogs(search: assistant.SearchFn) -> None:
