@@ -64,3 +64,23 @@ __all__ = [
     "verify",
     "verify_status_list_token",
 ]
+
+# The wallet's services (issuer, verifiers, the web wallet's protocol side, statuses, history): their own
+# modules, used by the web layer; the document schemas and the run-time context are exported by name.
+from nara.wallet import history, holder, issuer, statuses, verifier
+from nara.wallet.context import WalletContext, open_wallet
+from nara.wallet.refusals import WalletRefused
+from nara.wallet.schemas import DOC_TYPES, DocType
+
+__all__ += [
+    "DOC_TYPES",
+    "DocType",
+    "WalletContext",
+    "WalletRefused",
+    "history",
+    "holder",
+    "issuer",
+    "open_wallet",
+    "statuses",
+    "verifier",
+]

@@ -1,0 +1,167 @@
+"""OpenID4VCI 1.0 pre-authorised code flow, driven over HTTP as any standard wallet would."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.identity.journeys import citizen_account, state_of
+from tests.wallet.walletflow import wallet_ctx
+
+from nara import audit
+from nara.kernel.db import transaction
+from nara.wallet import holder, issuer, keys, sdjwt
+from nara.wallet.schemas import DOC_TYPES
+
+PROBLEM = "application/problem+json"
+EXTRACT = "resident-register-extract"
+
+
+def offer_for(client: TestClient, person: str, doc: str = EXTRACT) -> issuer.Offer:
+    account = citizen_account(client, person)
+    with transaction(state_of(client).sessions) as session:
+        return issuer.do_create_offer(
+            session, wallet_ctx(client), person_id=person, account_id=account.id, doc=doc
+        )
+
+
+def token_and_nonce(client: TestClient, offer: issuer.Offer) -> tuple[str, str]:
+    answer = client.post(
+        "/api/v1/wallet/token",
+        data={"grant_type": issuer.PRE_AUTHORIZED_GRANT, "pre-authorized_code": offer.code},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    nonce = client.post("/api/v1/wallet/nonce").json()["c_nonce"]
+    return answer.json()["access_token"], nonce
+
+
+def proof(key: Any, nonce: str, aud: str = "http://localhost:8000", **claims: Any) -> str:
+    body = {"aud": aud, "iat": int(time.time()), "nonce": nonce} | claims
+    return keys.sign_jwt(body, key, issuer.PROOF_TYP, jwk=keys.public_jwk(key))
+
+
+def ask(client: TestClient, token: str, proofs: list[str], doc: str = EXTRACT) -> Any:
+    return client.post(
+        "/api/v1/wallet/credential",
+        json={"credential_configuration_id": doc, "proofs": {"jwt": proofs}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_the_metadata_describes_every_document_and_the_endpoints(client: TestClient) -> None:
+    meta = client.get("/.well-known/openid-credential-issuer").json()
+    assert meta["credential_issuer"] == "http://localhost:8000"
+    assert set(meta["credential_configurations_supported"]) == set(DOC_TYPES)
+    extract = meta["credential_configurations_supported"][EXTRACT]
+    assert extract["format"] == "dc+sd-jwt"
+    assert extract["vct"] == "https://nara.example/vct/resident-register-extract"
+    assert extract["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"] == ["ES256"]
+    assert meta["batch_credential_issuance"]["batch_size"] >= 2
+    server = meta["authorization_servers"][0]
+    assert server == "http://localhost:8000/api/v1/wallet"
+    as_meta = client.get("/.well-known/oauth-authorization-server/api/v1/wallet").json()
+    assert as_meta["issuer"] == server
+    assert as_meta["grant_types_supported"] == [issuer.PRE_AUTHORIZED_GRANT]
+    assert client.get("/.well-known/jwt-vc-issuer").json()["jwks"]["keys"][0]["crv"] == "P-256"
+
+
+def test_a_standard_wallet_gets_one_time_copies_with_their_own_keys_salts_and_indices(
+    client: TestClient,
+) -> None:
+    offer = offer_for(client, "SYN1")
+    assert offer.uri.startswith("openid-credential-offer://?credential_offer=")
+    copies = holder.receive(client, holder.parse_offer(offer.uri))
+    assert len(copies) == wallet_ctx(client).batch_size
+    issued = [sdjwt.inspect(copy.credential) for copy in copies]
+    assert len({keys.thumbprint(i.payload["cnf"]["jwk"]) for i in issued}) == len(copies)
+    assert len({i.payload["status"]["status_list"]["idx"] for i in issued}) == len(copies)
+    salts = [{d.salt for _, d in i.disclosures} for i in issued]
+    assert not salts[0] & salts[1]  # every copy has fresh salts: two verifiers cannot link them
+    first = issued[0]
+    assert first.header["typ"] == "dc+sd-jwt"
+    assert first.header["alg"] == "ES256"
+    assert {"iss", "iat", "exp", "vct", "cnf", "status"} <= set(first.payload)
+    assert not {"name", "address", "birth_date", "resident_number"} & set(first.payload)  # all disclosable
+    disclosed_names = {path[0] for path, _ in first.disclosures}
+    assert {"name", "address", "household_members", "resident_number"} <= disclosed_names
+    assert len(first.payload["_sd"]) > len([p for p, d in first.disclosures if len(p) == 1])  # decoys
+    members = next(d.value for path, d in first.disclosures if path == ("household_members",))
+    assert len(members) == first.claims["household_size"]
+    assert all(set(member) == {"..."} for member in members)  # each member is its own disclosure
+
+
+def test_the_registry_read_is_in_the_access_log(client: TestClient) -> None:
+    offer = offer_for(client, "SYN2")
+    holder.receive(client, holder.parse_offer(offer.uri))
+    with state_of(client).sessions() as session:
+        entry = audit.history(session, "SYN2", limit=1)[0]
+    assert entry.actor == "citizen:SYN2"
+    assert entry.basis == "law:pipa-35-2"
+    assert (entry.case_ref or "").startswith("wallet:batch-")
+
+
+def test_a_pre_authorised_code_works_once(client: TestClient) -> None:
+    offer = offer_for(client, "SYN3")
+    token_and_nonce(client, offer)
+    again = client.post(
+        "/api/v1/wallet/token",
+        data={"grant_type": issuer.PRE_AUTHORIZED_GRANT, "pre-authorized_code": offer.code},
+    )
+    assert (again.status_code, again.headers["content-type"]) == (400, PROBLEM)
+    assert (again.json()["code"], again.json()["error"]) == ("wallet.offer_invalid", "invalid_grant")
+    other = client.post("/api/v1/wallet/token", data={"grant_type": "authorization_code", "code": "x"})
+    assert other.json()["error"] == "unsupported_grant_type"
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("wrong_audience", "wallet.invalid_proof"),
+        ("same_key_twice", "wallet.invalid_proof"),
+        ("unknown_nonce", "wallet.invalid_nonce"),
+        ("too_many", "wallet.batch_too_large"),
+        ("wrong_type", "wallet.unknown_configuration"),
+    ],
+)
+def test_proofs_of_the_holder_key_are_checked(client: TestClient, case: str, code: str) -> None:
+    token, nonce = token_and_nonce(client, offer_for(client, "SYN4"))
+    one, two = keys.new_key(), keys.new_key()
+    proofs = {
+        "wrong_audience": [proof(one, nonce, aud="https://elsewhere.example")],
+        "same_key_twice": [proof(one, nonce), proof(one, nonce)],
+        "unknown_nonce": [proof(one, "made-up")],
+        "too_many": [proof(keys.new_key(), nonce) for _ in range(wallet_ctx(client).batch_size + 1)],
+        "wrong_type": [proof(one, nonce), proof(two, nonce)],
+    }[case]
+    answer = ask(client, token, proofs, doc="mobile-id" if case == "wrong_type" else EXTRACT)
+    assert (answer.status_code, answer.headers["content-type"]) == (400, PROBLEM)
+    assert answer.json()["code"] == code
+    assert "error" in answer.json()
+
+
+def test_a_nonce_and_a_token_are_used_once(client: TestClient) -> None:
+    token, nonce = token_and_nonce(client, offer_for(client, "SYN5"))
+    assert ask(client, token, [proof(keys.new_key(), nonce)]).status_code == 200
+    again = ask(client, token, [proof(keys.new_key(), nonce)])
+    assert (again.status_code, again.json()["code"]) == (401, "wallet.token_used")
+    assert ask(client, "not-a-token", []).status_code == 401
+
+
+def test_documents_the_registries_cannot_vouch_for_are_refused(client: TestClient) -> None:
+    store = state_of(client).exchange.store
+    fact = store.catalogue.facts["member.disability"]
+    person = next(
+        p
+        for p in (f"SYN{n}" for n in range(40))
+        if store.knows(p) and (store.read("disability", p, [fact]) or {}).get(fact.name) in (None, "none")
+    )
+    token, nonce = token_and_nonce(client, offer_for(client, person, "disability-certificate"))
+    refused = ask(client, token, [proof(keys.new_key(), nonce)], doc="disability-certificate")
+    assert (refused.status_code, refused.json()["code"]) == (409, "wallet.not_eligible")
+    token, nonce = token_and_nonce(client, offer_for(client, "SYN6", "tax-payment-certificate"))
+    refused = ask(client, token, [proof(keys.new_key(), nonce)], doc="tax-payment-certificate")
+    assert (refused.status_code, refused.json()["code"]) == (409, "wallet.source_unavailable")
+    assert "연결되지 않아" in refused.json()["detail"]
