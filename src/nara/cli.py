@@ -785,6 +785,65 @@ def wallet_verify(
 
 
 # --- end of wallet-core's block ---------------------------------------------------------------------------
+# The issuer's operator commands: its status lists, and revocation (the office action, from the server).
+_WALLET_ACTIONS = {"revoke": "invalid", "suspend": "suspended", "reinstate": "valid"}
+
+
+@wallet_app.command("status-lists")
+def wallet_status_lists() -> None:
+    """발급기관의 상태 목록(Token Status List)을 보입니다: URI, 크기, 비트 수, 상태별 사본 수 (개인정보 없음)."""
+    from nara.wallet import statuses
+
+    with _sessions()() as session:
+        summaries = statuses.list_summaries(session)
+    if not summaries:
+        typer.echo("상태 목록이 아직 없습니다: 전자증명서를 처음 발급할 때 만들어집니다.")
+    for summary in summaries:
+        counts = " · ".join(
+            f"{label} {summary.counts.get(name, 0):,}" for name, label in statuses.STATUS_NAMES.items()
+        )
+        typer.echo(
+            f"{summary.uri}\t{summary.size:,}개 × {summary.bits}비트\t사용 {summary.used:,}개\t{counts}"
+        )
+
+
+@wallet_app.command("revoke")
+def wallet_revoke(
+    credential_id: str = typer.Argument(..., help="발급 묶음 ID나 그 사본의 ID (사본 모두가 바뀝니다)"),
+    suspend: bool = typer.Option(False, "--suspend", help="폐기하지 않고 일시 정지합니다"),
+    reinstate: bool = typer.Option(False, "--reinstate", help="일시 정지를 풀어 다시 유효하게 합니다"),
+    reason: str = typer.Option(..., "--reason", help="사유 (시민의 유통이력에 보입니다)"),
+) -> None:
+    """전자증명서를 폐기합니다(--suspend: 일시 정지, --reinstate: 정지 해제). 보안 기록에 남습니다."""
+    from nara.kernel.db import transaction
+    from nara.wallet import WalletRefused, statuses
+
+    action = _wallet_action(suspend, reinstate, reason)
+    sessions = _sessions()
+    try:
+        with transaction(sessions) as session:
+            batch = statuses.batch_of(session, credential_id.strip())
+            if batch is None:
+                raise WalletRefused("wallet.issuance_not_found", "찾는 발급 기록이 없습니다.", status=404)
+            copies = statuses.do_set_status(
+                session, batch, _WALLET_ACTIONS[action], actor="operator:cli", reason=reason.strip()
+            )
+    except WalletRefused as error:
+        typer.echo(f"{error.code}: {error.detail}", err=True)
+        raise typer.Exit(1) from error
+    _operator_event("wallet.status_changed", f"{batch} {action}")
+    name = statuses.STATUS_NAMES[_WALLET_ACTIONS[action]]
+    typer.echo(f"{batch}: 사본 {len(copies)}개를 '{name}'(으)로 바꿨습니다. 다음 상태 목록부터 보입니다.")
+
+
+def _wallet_action(suspend: bool, reinstate: bool, reason: str) -> str:
+    if suspend and reinstate:
+        typer.echo("--suspend와 --reinstate는 함께 쓸 수 없습니다.", err=True)
+        raise typer.Exit(2)
+    if not reason.strip():
+        typer.echo("--reason에 사유를 적어 주세요: 시민의 유통이력에 보입니다.", err=True)
+        raise typer.Exit(2)
+    return "suspend" if suspend else "reinstate" if reinstate else "revoke"
 
 
 # Who may run each command, and for what (every command must be listed: tests/test_cli.py checks). The
@@ -819,6 +878,8 @@ COMMAND_ACCESS = {
     "proactive run": "operator (scheduled): the 복지멤버십 job, reads members' registry facts under their consent",
     "proactive runs": "operator: list the 복지멤버십 job's runs (counts only, no personal data)",
     "wallet verify": "anyone: verify an SD-JWT VC presentation against a given issuer key (no database)",
+    "wallet status-lists": "operator: list the issuer's status lists (sizes and counts only, no personal data)",
+    "wallet revoke": "operator acting for the issuing agency: revoke, suspend or reinstate an issuance, logged",
 }
 
 

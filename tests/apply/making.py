@@ -20,8 +20,8 @@ def household(exchange: registry.Exchange, sessions: sessionmaker[Session], pers
     """The applicant's household as the registries give it, after the applicant consented."""
     spec = apply.bundle(bundle_id)
     assert spec is not None
-    pulls = tuple(p for s in spec.services for p in (apply.form(s).pulls if apply.form(s) else ()))  # type: ignore[union-attr]
-    facts = apply.facts_needed(spec.services, pulls)
+    pulls = tuple(p for s in spec.all_services for p in (apply.form(s).pulls if apply.form(s) else ()))  # type: ignore[union-attr]
+    facts = apply.facts_needed(spec.all_services, pulls)
     with transaction(sessions) as session:
         given = apply.usable_consent(session, person_id, facts) or apply.give_consent(
             session, person_id, facts
@@ -45,7 +45,7 @@ def birth_request(found: apply.Household, **overrides: Any) -> apply.Request:
     assert spec is not None
     answers = apply.parse_answers(spec.questions, overrides.pop("answers", None) or birth_answers())
     checks = {c.service_id: c for c in apply.check_bundle(spec, found, answers, today())}
-    fields = {s: _form_fields(s) for s in spec.services}
+    fields = {s: _form_fields(s) for s in spec.all_services}
     values: dict[str, Any] = {"person_id": found.applicant, "submission_key": uuid.uuid4().hex,
                               "household": found, "checks": checks, "bundle": spec, "answers": answers,
                               "fields": fields}  # fmt: skip

@@ -14,6 +14,8 @@ from tests.identity.journeys import make_official, office_sign_in, signed_in, st
 
 MOTHER = "SYN59"  # 1991-born, married, two children (2012, 2024): the baby is her third
 
+BIRTH = apply.bundles()["birth"]
+
 
 def _her_applications(client: TestClient) -> list[apply.Application]:
     with state_of(client).sessions() as session:
@@ -29,7 +31,7 @@ def test_a_new_mother_applies_once_and_follows_every_decision(client: TestClient
         assert "한 번 300만 원" in review.text  # a third child: the second-or-later amount
         assert "받기 어려워요" in review.text  # a service she cannot get is shown with its reason…
         assert "받을 수 없는 서비스라 신청 목록에서 뺐어요" in review.text  # …and not offered
-        done = submit(client, review, "/bundles/birth/submit", **typed_fields(apply.bundle("birth").services))  # type: ignore[union-attr]
+        done = submit(client, review, "/bundles/birth/submit", **typed_fields(BIRTH.all_services))
         assert "접수되었습니다" in done.text
     mine = [a for a in _her_applications(client) if "새봄" in a.beneficiary]
     offices = sorted({a.office for a in mine})

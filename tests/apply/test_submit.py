@@ -17,7 +17,11 @@ def test_birth_bundle_checks_each_service_with_reasons(engine: Engine, exchange:
     assert found.me.relation == "self"
     assert any(m.relation == "spouse" for m in found.members)  # her husband, named from her side
     checks = request.checks
-    assert set(checks) == set(apply.bundle("birth").services)  # type: ignore[union-attr]
+    birth = apply.bundle("birth")
+    assert birth is not None
+    assert set(checks) == set(birth.services_for(found.facts["household.region"].value))  # 서울: + 서울형
+    assert checks["NARA-SEOUL-POSTPARTUM"].amount == "한 번 100만 원"
+    assert "NARA-GYEONGGI-POSTPARTUM" not in checks  # another 시·도's service is not offered
     voucher = checks["135200005015"]  # 첫만남이용권: a first child born two weeks ago
     assert voucher.status == "eligible"
     assert voucher.amount == "한 번 200만 원"

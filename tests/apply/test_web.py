@@ -18,6 +18,8 @@ from tests.identity.journeys import signed_in, state_of
 
 MOTHER = "SYN72"  # married, 1987-born, no children yet (the test population)
 
+BIRTH = apply.bundles()["birth"]
+
 
 def _start(client: TestClient, bundle: str = "birth") -> str:
     page = client.get(f"/bundles/{bundle}")
@@ -45,7 +47,7 @@ def _review(client: TestClient, name: str) -> Response:
 
 
 def _submit(client: TestClient, review: Response) -> Response:
-    return submit(client, review, "/bundles/birth/submit", **typed_fields(apply.bundle("birth").services))  # type: ignore[union-attr]
+    return submit(client, review, "/bundles/birth/submit", **typed_fields(BIRTH.all_services))
 
 
 def test_a_mother_applies_for_the_birth_bundle_once(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -150,18 +151,60 @@ def test_a_nonce_and_a_token_are_used_once(client: TestClient) -> None:
     assert ask(client, "not-a-token", []).status_code == 401
 
 
-def test_documents_the_registries_cannot_vouch_for_are_refused(client: TestClient) -> None:
+def issued_claims(client: TestClient, person: str, doc: str) -> sdjwt.Inspected:
+    """One copy of ``doc`` issued to ``person`` (read without checking, as the holder reads it)."""
+    copies = holder.receive(client, holder.parse_offer(offer_for(client, person, doc).uri))
+    return sdjwt.inspect(copies[0].credential)
+
+
+def first_with(client: TestClient, fact: str, wanted: Callable[[object], bool]) -> str:
+    """The first synthetic resident whose registry value of ``fact`` is ``wanted``."""
     store = state_of(client).exchange.store
-    fact = store.catalogue.facts["member.disability"]
-    person = next(
+    spec = store.catalogue.facts[fact]
+    return next(
         p
-        for p in (f"SYN{n}" for n in range(40))
-        if store.knows(p) and (store.read("disability", p, [fact]) or {}).get(fact.name) in (None, "none")
+        for p in (f"SYN{n}" for n in range(100))
+        if store.knows(p) and wanted((store.read(spec.registry, p, [spec]) or {}).get(fact))
     )
-    token, nonce = token_and_nonce(client, offer_for(client, person, "disability-certificate"))
-    refused = ask(client, token, [proof(keys.new_key(), nonce)], doc="disability-certificate")
-    assert (refused.status_code, refused.json()["code"]) == (409, "wallet.not_eligible")
-    token, nonce = token_and_nonce(client, offer_for(client, "SYN6", "tax-payment-certificate"))
-    refused = ask(client, token, [proof(keys.new_key(), nonce)], doc="tax-payment-certificate")
-    assert (refused.status_code, refused.json()["code"]) == (409, "wallet.source_unavailable")
-    assert "연결되지 않아" in refused.json()["detail"]
+
+
+def refused(client: TestClient, person: str, doc: str) -> Any:
+    token, nonce = token_and_nonce(client, offer_for(client, person, doc))
+    return ask(client, token, [proof(keys.new_key(), nonce)], doc=doc)
+
+
+def test_documents_the_registries_cannot_vouch_for_are_refused(client: TestClient) -> None:
+    person = first_with(client, "member.disability", lambda level: level in (None, "none"))
+    answer = refused(client, person, "disability-certificate")
+    assert (answer.status_code, answer.json()["code"]) == (409, "wallet.not_eligible")
+
+
+def test_a_tax_payment_certificate_says_no_arrears(client: TestClient) -> None:
+    person = first_with(client, "member.tax_arrears", lambda arrears: arrears is False)
+    issued = issued_claims(client, person, "tax-payment-certificate")
+    assert issued.claims["tax_arrears"] is False
+    assert issued.payload["vct"] == "https://nara.example/vct/tax-payment-certificate"
+    assert ("tax_arrears",) in {path for path, _ in issued.disclosures}  # selectively disclosable
+    assert issued.payload["exp"] - issued.payload["iat"] == 30 * 24 * 60 * 60
+
+
+def test_no_tax_payment_certificate_while_there_are_arrears(client: TestClient) -> None:
+    person = first_with(client, "member.tax_arrears", lambda arrears: arrears is True)
+    answer = refused(client, person, "tax-payment-certificate")
+    assert (answer.status_code, answer.json()["code"]) == (409, "wallet.not_eligible")
+    assert answer.json()["fact"] == "member.tax_arrears"
+    assert "체납된 국세나 지방세가 있어" in answer.json()["detail"]
+    assert "「국세징수법」 제107조" in answer.json()["detail"]
+
+
+def test_the_mobile_id_carries_the_registrys_photo_hash_as_its_own_disclosure(client: TestClient) -> None:
+    issued = issued_claims(client, "SYN7", "mobile-id")
+    store = state_of(client).exchange.store
+    fact = store.catalogue.facts["member.photo_hash"]
+    on_file = (store.read("resident", "SYN7", [fact]) or {})[fact.name]
+    assert issued.claims["portrait_hash"] == on_file
+    assert len(on_file) == 64
+    assert int(on_file, 16) >= 0
+    assert ("portrait_hash",) in {path for path, _ in issued.disclosures}
+    assert "portrait_hash" not in issued.payload  # only its digest is signed in the open
+    assert {"age_over_14", "age_over_19", "age_over_65", "address"} <= set(issued.claims)

@@ -142,7 +142,10 @@ def check(bundle_services: tuple[str, ...], situation_: rules.Situation) -> list
 def check_bundle(
     bundle: Bundle, household: Household, answers: dict[str, Any], on: date
 ) -> list[ServiceCheck]:
-    return check(bundle.services, situation(household, answers, on, bundle.newborn))
+    """The bundle's national services and the local ones of the family's 시·도, each with its answer."""
+    region = household.facts.get("household.region")
+    services = bundle.services_for(str(region.value) if region is not None and region.value else None)
+    return check(services, situation(household, answers, on, bundle.newborn))
 
 
 def _service_check(result: rules.EligibilityResult) -> ServiceCheck:

@@ -85,12 +85,22 @@ class Bundle(_Spec):
     newborn: bool = False
     questions: tuple[Question, ...] = ()
     services: tuple[str, ...]
+    local: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # 시·도 code (2 digits) → local services
 
     @model_validator(mode="after")
     def _services_known(self) -> Bundle:
-        if len(set(self.services)) != len(self.services):
+        if len(set(self.all_services)) != len(self.all_services):
             raise ValueError(f"{self.id}: 같은 서비스가 두 번 들어 있습니다.")
         return self
+
+    @property
+    def all_services(self) -> tuple[str, ...]:
+        """The national services and every 시·도's local ones (for the consent: one for any address)."""
+        return self.services + tuple(s for local in self.local.values() for s in local)
+
+    def services_for(self, region: str | None) -> tuple[str, ...]:
+        """The national services, then the local ones of the 시·도 of ``region`` (a 시군구 code)."""
+        return self.services + (self.local.get(region[:2], ()) if region else ())
 
 
 def _yaml(path: Any) -> Any:
@@ -119,7 +129,7 @@ def bundles() -> dict[str, Bundle]:
     for path in sorted(_DATA.joinpath("bundles").iterdir(), key=lambda p: p.name):
         if path.name.endswith(".yaml"):
             bundle = Bundle(**_yaml(path))
-            missing = [service for service in bundle.services if service not in forms()]
+            missing = [service for service in bundle.all_services if service not in forms()]
             if missing:
                 raise ValueError(f"{path.name}: 신청서가 없는 서비스: {', '.join(missing)}")
             loaded[bundle.id] = bundle

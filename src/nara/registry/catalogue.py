@@ -21,7 +21,9 @@ from nara.rules.facts import fact_spec
 
 FACT_TYPES = ("date", "integer", "boolean", "code", "text")
 _ORDINALS = {1: "첫째", 2: "둘째", 3: "셋째", 4: "넷째", 5: "다섯째"}
-_REGISTRY_ONLY = {"member.name", "household.address"}  # personal data the rules never read
+# Facts the rules never read: personal data (name, address, the photo's hash) and 체납 여부, which only
+# the wallet's 납세증명서 needs.
+_REGISTRY_ONLY = {"member.name", "household.address", "member.photo_hash", "member.tax_arrears"}
 
 
 @dataclass(frozen=True)

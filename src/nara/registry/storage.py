@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeEngine
 
+from nara.kernel.clock import today
 from nara.kernel.db import make_engine
 from nara.registry import synthetic
 from nara.registry.catalogue import Catalogue, Fact, catalogue
@@ -46,7 +47,9 @@ _TYPES: dict[str, Callable[[], TypeEngine[Any]]] = {
 }
 _POPULATION_COLUMNS = {"household_size": "household_size"}  # registry column → population column
 # Registry-only columns (made up for the synthetic residents): no population column, no rule reads them.
-_DERIVED = {"name", "address"}
+_DERIVED = {"name", "address", "photo_hash"}
+# Read from the population with every record: what the made-up values are drawn from.
+_CONTEXT = {"person_id", "household_id", "relation", "region", "birth_date"}
 _POLARS: dict[str, pl.DataType] = {
     "date": pl.Date(),
     "integer": pl.Int64(),
@@ -109,16 +112,18 @@ class RegistryStore:
         return counts
 
     def load(self, population: Path, progress: Progress | None = None) -> dict[str, int]:
-        """Replace every registry's records with the synthetic population in ``population`` (Parquet)."""
+        """Replace every registry's records with the synthetic population in ``population`` (Parquet).
+
+        A column the population lacks (체납 여부) is made up for the day of loading (registry/synthetic.py)."""
         self.create()
-        loaded = {}
+        loaded, on = {}, today()
         for agency, table in self._tables.items():
             with self.engine(agency).begin() as connection:
                 connection.execute(delete(table))
                 loaded[agency] = 0
                 facts = self.catalogue.facts_of(agency)
                 partial = self.catalogue.is_partial(agency)
-                for rows in _registry_rows(population, facts, partial=partial):
+                for rows in _registry_rows(population, facts, partial=partial, on=on):
                     connection.execute(insert(table), rows)
                     loaded[agency] += len(rows)
                     if progress:
@@ -275,17 +280,19 @@ def _records_table(facts: list[Fact]) -> Table:
     return Table("records", MetaData(), *columns)
 
 
-def _registry_rows(population: Path, facts: list[Fact], *, partial: bool) -> Iterator[list[dict[str, Any]]]:
+def _registry_rows(
+    population: Path, facts: list[Fact], *, partial: bool, on: date
+) -> Iterator[list[dict[str, Any]]]:
     """The population's rows as this registry's records, in batches (a partial registry's only)."""
-    derived = {"name", "address"}
-    wanted = {"person_id", "household_id", "relation", "region"}
-    wanted |= {_POPULATION_COLUMNS.get(f.column, f.column) for f in facts if f.column not in derived}
-    for batch in pq.ParquetFile(population).iter_batches(batch_size=_BATCH, columns=sorted(wanted)):
+    source = pq.ParquetFile(population)
+    wanted = _CONTEXT | {_population_column(f) for f in facts if f.column not in _DERIVED}
+    columns = sorted(wanted & set(source.schema_arrow.names))
+    for batch in source.iter_batches(batch_size=_BATCH, columns=columns):
         rows = []
         for person in batch.to_pylist():
             record = {"person_id": person["person_id"], "household_id": person["household_id"]}
             for fact in facts:
-                record[fact.column] = _population_value(fact.column, person)
+                record[fact.column] = _population_value(fact.column, person, on)
             if not partial or any(record[fact.column] != fact.absent for fact in facts):
                 rows.append(record)
         if rows:
@@ -301,12 +308,20 @@ def _chunks(values: list[str]) -> Iterator[list[str]]:
         yield values[start : start + _IN_LIST]
 
 
-def _population_value(column: str, person: dict[str, Any]) -> Any:
+def _population_value(column: str, person: dict[str, Any], on: date) -> Any:
+    """The population's value, or one made up for a synthetic resident where it has none."""
+    named = _POPULATION_COLUMNS.get(column, column)
+    if column not in _DERIVED and named in person:
+        return person[named]
     if column == "name":
         return synthetic.person_name(person["person_id"], person["household_id"], person["relation"])
     if column == "address":
         return synthetic.address(person["household_id"], person["region"])
-    return person[_POPULATION_COLUMNS.get(column, column)]
+    if column == "photo_hash":
+        return synthetic.photo_hash(person["person_id"])
+    if column == "tax_arrears":
+        return synthetic.tax_arrears(person["person_id"], person["birth_date"], on)
+    raise KeyError(f"the population has no column {named!r}")
 
 
 def _plain(value: Any) -> Any:

@@ -1,18 +1,24 @@
-"""Names and addresses for the synthetic population, which has neither (the resident registry needs both).
+"""Names, addresses, photo hashes and tax arrears for the synthetic population, which has none of them.
 
 Deterministic from the person and household ids, so a reload gives everyone the same name. Surnames
 follow their shares in 2015 인구주택총조사 성씨·본관 (KOSIS, 통계청): 김 21.5 %, 이 14.7 %, 박 8.4 %,
 최 4.7 %, 정 4.3 %, …; given names are two syllables from common name syllables. Road names are made up
 ("나라로 …길") so no address is a real one.
+
+Tax arrears (체납) are a made-up rate, not a statistic: ``ARREARS_PER_MILLE`` of adults (19 or older on the
+day the registries are loaded) are drawn as having some. Photos do not exist: the resident registry holds
+the SHA-256 of a made-up photo identifier, so a 모바일 신분증 carries a hash of the right shape.
 """
 
 from __future__ import annotations
 
 import hashlib
 from bisect import bisect
+from datetime import date
 from itertools import accumulate
 
 from nara.registry.catalogue import region_names
+from nara.rules import full_years
 
 _SURNAMES = (
     ("김", 21.5), ("이", 14.7), ("박", 8.4), ("최", 4.7), ("정", 4.3), ("강", 2.4), ("조", 2.1),
@@ -54,3 +60,27 @@ def mobile_phone(person_id: str) -> str:
     or another 본인확인기관. This stands in for that record, for synthetic residents only."""
     draw = _draw(f"phone:{person_id}")
     return f"010-{draw % 9000 + 1000:04d}-{(draw >> 20) % 10000:04d}"
+
+
+ARREARS_PER_MILLE = 20  # about 2 % of adults: synthetic, not a statistic
+ADULT_AGE = 19
+
+
+def tax_arrears(person_id: str, born: date, on: date) -> bool:
+    """Whether the synthetic tax registry lists this person as having arrears (체납) on ``on``.
+
+    Children never have any; an adult's draw depends on the person id only, so a reload agrees.
+
+    >>> tax_arrears("SYN1", date(2020, 1, 1), date(2026, 1, 1))
+    False
+    """
+    return full_years(born, on) >= ADULT_AGE and _draw(f"tax:{person_id}") % 1000 < ARREARS_PER_MILLE
+
+
+def photo_hash(person_id: str) -> str:
+    """The SHA-256 (hex) of a made-up photo identifier: what the registry keeps of a synthetic photo.
+
+    >>> len(photo_hash("SYN1")), photo_hash("SYN1") == photo_hash("SYN1") != photo_hash("SYN2")
+    (64, True)
+    """
+    return hashlib.sha256(f"nara-synthetic-photo:{person_id}".encode()).hexdigest()

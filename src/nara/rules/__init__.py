@@ -5,7 +5,7 @@ Pure: a situation and a date in, a status, amount and explanation out. No databa
 
 from nara.rules.errors import RuleFileInvalid, SituationInvalid
 from nara.rules.evaluate import EligibilityResult, Status, evaluate
-from nara.rules.facts import FactSpec, fact_spec
+from nara.rules.facts import FactSpec, fact_spec, full_years
 from nara.rules.korean import won
 from nara.rules.parameters import median_income_table
 from nara.rules.questions import NextQuestion, next_question, question_for
@@ -37,6 +37,7 @@ __all__ = [
     "evaluation_text",
     "fact_names",
     "fact_spec",
+    "full_years",
     "median_income_table",
     "next_question",
     "parse_situation",

@@ -49,11 +49,14 @@ def read_claims(
 
 
 def _require(doc: DocType, facts: dict[str, Any]) -> None:
+    """Refuse when a fact the document vouches for does not hold (no 장애인 등록, 체납이 있음)."""
     for fact, allowed in doc.requires.items():
         if facts.get(fact) not in allowed:
             raise WalletRefused(
                 "wallet.not_eligible",
-                f"기관 기록에 따르면 {doc.label}을(를) 발급받을 수 있는 대상이 아닙니다. "
+                doc.refusal
+                or f"기관 기록에 따르면 {doc.label}을(를) 발급받을 수 있는 대상이 아닙니다. "
                 "기록이 틀렸다면 담당 기관에 문의해 주세요.",
                 status=409,
+                fact=fact,
             )

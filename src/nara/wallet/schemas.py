@@ -46,6 +46,7 @@ class DocType:
     valid_days: int = 90
     description: str = ""
     requires: Mapping[str, Any] = field(default_factory=dict)  # facts that must hold to issue
+    refusal: str = ""  # why it cannot be issued when ``requires`` does not hold (default: not eligible)
 
     @property
     def vct(self) -> str:
@@ -66,6 +67,13 @@ _PERSON = (
 )
 _RRN = Claim("resident_number", "주민등록번호 (뒷자리 가림)", sensitive=True)
 _AGES = tuple(Claim(f"age_over_{age}", f"만 {age}세 이상", predicate=True) for age in AGE_PREDICATES)
+# 납세증명서 states that there are no arrears on the day of issue (「국세징수법」 제107조 제2항,
+# 「지방세징수법」 제5조): with arrears there is nothing to certify, so it is not issued.
+_ARREARS = (
+    "기관 기록에 체납된 국세나 지방세가 있어 납세증명서를 발급할 수 없습니다"
+    "(「국세징수법」 제107조, 「지방세징수법」 제5조). 체납액을 낸 뒤 다시 신청하거나, "
+    "기록이 틀렸다면 관할 세무서나 시·군·구청 세무 부서에 문의해 주세요."
+)
 
 DOC_TYPES: dict[str, DocType] = {
     doc.code: doc
@@ -102,16 +110,18 @@ DOC_TYPES: dict[str, DocType] = {
             "tax-payment-certificate",
             "납세증명서",
             "tax",
-            ("member.name", "member.birth_date", "member.tax_arrears"),
+            ("member.name", "member.birth_date", "member.sex", "member.tax_arrears"),
             (*_PERSON, Claim("tax_arrears", "체납 여부", predicate=True), _RRN),
             valid_days=30,
             description="밀린 세금이 없음을 증명합니다.",
+            requires={"member.tax_arrears": (False,)},
+            refusal=_ARREARS,
         ),
         DocType(
             "disability-certificate",
             "장애인증명서",
             "disability",
-            ("member.name", "member.birth_date", "member.disability"),
+            ("member.name", "member.birth_date", "member.sex", "member.disability"),
             (
                 *_PERSON,
                 Claim("disability_level", "장애 정도"),
@@ -125,7 +135,7 @@ DOC_TYPES: dict[str, DocType] = {
             "mobile-id",
             "모바일 신분증",
             "resident",
-            ("member.name", "member.birth_date", "member.sex", "household.address"),
+            ("member.name", "member.birth_date", "member.sex", "household.address", "member.photo_hash"),
             (
                 *_PERSON,
                 Claim("address", "주소"),
@@ -203,8 +213,8 @@ def build_claims(
         level = str(person.get("member.disability") or "none")
         claims["disability_level"] = DISABILITY_LEVELS.get(level, level)
         claims["registered_disabled"] = level in DISABILITY_LEVELS
-    if doc.claim("portrait_hash") and person.get("member.portrait_sha256"):
-        claims["portrait_hash"] = person["member.portrait_sha256"]  # no registry holds photos yet
+    if doc.claim("portrait_hash") and person.get("member.photo_hash"):
+        claims["portrait_hash"] = person["member.photo_hash"]  # SHA-256 of the photo the registry holds
     for age in AGE_PREDICATES:
         if doc.claim(f"age_over_{age}"):
             claims[f"age_over_{age}"] = age_on(born, on) >= age

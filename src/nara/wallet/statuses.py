@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nara.kernel.clock import utcnow
@@ -57,10 +57,13 @@ class Slot:
 
 
 def allocate(session: Session, ctx: WalletContext) -> Slot:
-    """A random free index in an open list (a new list when every list is half full)."""
+    """A random free index in an open list (a new list when every list is half full).
+
+    Only lists published at the issuer's current address take new entries: verifiers trust no other."""
     row = session.scalars(
         select(StatusListRow)
         .where(StatusListRow.used * 2 < StatusListRow.size)
+        .where(StatusListRow.uri.startswith(ctx.url("/status-lists/"), autoescape=True))
         .order_by(StatusListRow.id)
         .limit(1)
         .with_for_update()
@@ -118,6 +121,41 @@ def do_set_status(
     )  # fmt: skip
     session.flush()
     return copies
+
+
+def batch_of(session: Session, credential_id: str) -> str | None:
+    """The issuance a copy belongs to; a batch id names itself (None: neither is known)."""
+    by_copy = session.scalar(select(IssuedCredential.batch_id).where(IssuedCredential.id == credential_id))
+    if by_copy is not None:
+        return by_copy
+    by_batch = select(IssuedCredential.batch_id).where(IssuedCredential.batch_id == credential_id).limit(1)
+    return session.scalar(by_batch)
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """A status list as an operator sees it: no person, no index, only how many copies are in each status."""
+
+    id: str
+    uri: str
+    size: int
+    bits: int
+    used: int
+    counts: dict[str, int]
+
+
+def list_summaries(session: Session) -> list[ListSummary]:
+    """Every status list the issuer publishes, with its issued copies counted by status."""
+    counted = select(IssuedCredential.status_list_id, IssuedCredential.status, func.count()).group_by(
+        IssuedCredential.status_list_id, IssuedCredential.status
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for list_id, status, count in session.execute(counted):
+        counts.setdefault(list_id, {})[status] = count
+    rows = session.scalars(select(StatusListRow).order_by(StatusListRow.id))
+    return [
+        ListSummary(row.id, row.uri, row.size, row.bits, row.used, counts.get(row.id, {})) for row in rows
+    ]
 
 
 def _write_bit(session: Session, list_id: str, index: int, value: int) -> None:

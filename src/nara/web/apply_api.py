@@ -47,6 +47,9 @@ class BundlePublic(BaseModel):
     summary: str
     questions: list[FieldPublic]
     services: list[FormPublic]
+    local: dict[str, list[FormPublic]] = Field(
+        description="시·도 코드 (2자리) → 그 지역 주민에게 더해지는 지역 서비스"
+    )
 
 
 class EventPublic(BaseModel):
@@ -93,6 +96,7 @@ def _bundle(bundle: apply.Bundle) -> BundlePublic:
     return BundlePublic(
         id=bundle.id, name=bundle.name, life_event=bundle.life_event, summary=bundle.summary,
         questions=[_field(q) for q in bundle.questions], services=[_form(s) for s in bundle.services],
+        local={sido: [_form(s) for s in services] for sido, services in bundle.local.items()},
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from nara import apply, identity
 from nara.kernel.db import transaction
 from nara.web.access import allow
 from nara.web.deps import app_state
-from nara.web.office import _page, require_agency
+from nara.web.office import office_page, require_agency
 
 router = APIRouter(include_in_schema=False)
 Official = Annotated[identity.Principal, allow("official", purpose="benefit_determination")]
@@ -32,7 +32,7 @@ def queue_page(request: Request, office: OfficeCode, principal: Official) -> HTM
     require_agency(request, principal, office)
     with app_state(request).sessions() as session:
         waiting = apply.queue(session, office, official_of(principal))
-    return _page(
+    return office_page(
         request, "office_queue.html", principal, office=office, office_name=apply.office_name(office),
         applications=waiting, decider=office in principal.agencies("decider"),
         done=request.query_params.get("done", ""), count=request.query_params.get("count", ""),
@@ -63,7 +63,7 @@ def application_page(request: Request, application_id: ApplicationId, principal:
     office = _office_checked(request, principal, application_id)
     with transaction(app_state(request).sessions) as session:  # the opening is logged with the case
         opened = apply.open_application(session, application_id, official_of(principal))
-    return _page(
+    return office_page(
         request, "office_application.html", principal, application=opened, office=office,
         decider=office in principal.agencies("decider"), reasons=apply.REJECTION_REASONS,
         done=request.query_params.get("done", ""),

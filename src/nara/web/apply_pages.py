@@ -56,8 +56,8 @@ def _base(kind: str, journey: apply.Bundle) -> str:
 
 
 def _facts(journey: apply.Bundle) -> tuple[str, ...]:
-    pulls = tuple(p for s in journey.services for p in apply.form(s).pulls)  # type: ignore[union-attr]
-    return apply.facts_needed(journey.services, pulls)
+    pulls = tuple(p for s in journey.all_services for p in apply.form(s).pulls)  # type: ignore[union-attr]
+    return apply.facts_needed(journey.all_services, pulls)
 
 
 @router.get("/bundles", response_class=HTMLResponse, dependencies=[Public])
@@ -100,7 +100,7 @@ def _questions(request: Request, kind: str, journey: apply.Bundle, found: apply.
 
 def _shown(journey: apply.Bundle, found: apply.Household) -> list[apply.PulledFact]:
     """The facts the forms will carry, once each: the applicant's and the household's."""
-    names = dict.fromkeys(p for s in journey.services for p in apply.form(s).pulls)  # type: ignore[union-attr]
+    names = dict.fromkeys(p for s in journey.all_services for p in apply.form(s).pulls)  # type: ignore[union-attr]
     return [f for n in names if (f := found.facts.get(n) or found.me.facts.get(n)) is not None]
 
 

@@ -25,7 +25,10 @@ Auditor = Annotated[identity.Principal, allow("official:auditor", purpose="audit
 AgencyCode = Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$")]
 
 
-def _page(request: Request, template: str, principal: identity.Principal, **context: object) -> HTMLResponse:
+def office_page(
+    request: Request, template: str, principal: identity.Principal, **context: object
+) -> HTMLResponse:
+    """A back-office page: the official, the CSRF token for its forms, agency and office names."""
     context |= {
         "principal": principal, "csrf_token": csrf_token(request), "agency_names": _agency_names(),
         "office_names": apply.office_name,
@@ -54,7 +57,7 @@ def require_agency(
 def office_home(request: Request, principal: Official) -> HTMLResponse:
     with app_state(request).sessions() as session:
         account = identity.account(session, principal.account_id or "")
-    return _page(request, "office_home.html", principal, account=account, roles=identity.ROLES)
+    return office_page(request, "office_home.html", principal, account=account, roles=identity.ROLES)
 
 
 @router.get("/office/agencies/{agency}", response_class=HTMLResponse)
@@ -62,7 +65,7 @@ def agency_page(request: Request, agency: AgencyCode, principal: Official) -> HT
     require_agency(request, principal, agency)
     with app_state(request).sessions() as session:
         officials = identity.officials_of(session, agency)
-    return _page(
+    return office_page(
         request, "office_agency.html", principal, agency=agency, officials=officials, roles=identity.ROLES,
         supervisor=agency in principal.agencies("supervisor"), done=request.query_params.get("done", ""),
     )  # fmt: skip
@@ -112,7 +115,7 @@ def audit_page(request: Request, principal: Auditor) -> HTMLResponse:
         }
         for a in accesses
     ]
-    return _page(request, "office_audit.html", principal, events=events, accesses=rows)
+    return office_page(request, "office_audit.html", principal, events=events, accesses=rows)
 
 
 def _actor(key: bytes, actor: str) -> str:
