@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from nara import audit, consent, notices, proactive, registry
+from nara.kernel.clock import utcnow
 from nara.population import generate
 from nara.rules import median_income_table
 from nara.rules.parameters import parameters
@@ -50,10 +51,18 @@ def turning_65(store: registry.RegistryStore, folder: Path) -> tuple[str, date]:
     raise AssertionError("no head in the test registries turns 65 in 2024–2026 under the 기초연금 threshold")
 
 
+def only_new_members(session: Session) -> None:
+    """Members other tests of this run left in the database leave first (inside this test's transaction),
+    so the counts below are this test's own whatever ran before it on the same worker."""
+    for member in consent.members(session, utcnow()):
+        consent.leave_membership(session, member)
+
+
 def test_a_citizen_who_just_turned_65_is_told_of_basic_pension_exactly_once(
     session: Session, registries: registry.RegistryStore, tmp_path: Path
 ) -> None:
     person, birthday = turning_65(registries, tmp_path)
+    only_new_members(session)
     joined = consent.join_membership(session, person, registry.catalogue().facts)
     source = proactive.RegistrySource(registries)
     day_before = run(session, source, birthday - timedelta(days=1), tmp_path / "state")
@@ -89,6 +98,7 @@ def test_household_members_reads_are_logged_and_non_members_are_never_told(
     couple = frame.filter(pl.col("relation") == "spouse").sort("person_id")["household_id"][0]
     household = frame.filter(pl.col("household_id") == couple)["person_id"].to_list()
     head = frame.filter((pl.col("household_id") == couple) & (pl.col("relation") == "self"))["person_id"][0]
+    only_new_members(session)
     joined = consent.join_membership(session, head, registry.catalogue().facts)
     left = consent.join_membership(session, "SYN0", registry.catalogue().facts)
     consent.leave_membership(session, "SYN0")
