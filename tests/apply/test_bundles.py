@@ -64,7 +64,7 @@ def test_inheritance_is_one_request_fanned_out_to_each_agency(
     with transaction(sessions) as session:
         done = apply.submit(session, request)
     parts = [a for a in done.applications if a.service_id == "174000000013"]
-    assert sorted(a.part for a in parts) == sorted(p.id for p in lookup.parts)
+    assert sorted(str(a.part) for a in parts) == sorted(p.id for p in lookup.parts)
     assert len({a.office for a in parts}) == len(parts)  # 금감원, 국세청, 국토부, 연금공단, 시·군·구 세무과
     assert {a.submission_id for a in done.applications} == {done.id}
     assert all(a.answers["deceased_name"] == "김나라" for a in parts)
