@@ -10,27 +10,12 @@ from typing import Any
 import pytest
 
 from nara.kernel.clock import today
-from tests.web.browsing import SERIOUS, axe_violations, enrol_with_code
+from tests.web.browsing import SERIOUS, axe_violations, enrolled_cookies
 
 pytestmark = pytest.mark.browser
 MOTHER = "SYN28"  # 1982-born head of household with two children: no other test signs in as her
 NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 PHONE = {"width": 360, "height": 740}
-
-
-def _signed_in_cookies(browser: Any, base_url: str, app: Any) -> list[Any]:
-    context = browser.new_context(locale="ko-KR")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(base_url + "/bundles/birth")
-    page.wait_for_url("**/login?continue=*")
-    page.get_by_role("link", name="본인확인하고 가입하기").click()
-    enrol_with_code(page, app, MOTHER)
-    page.get_by_role("link", name="나중에 하기").click()
-    page.wait_for_url(base_url + "/bundles/birth")
-    cookies: list[Any] = context.cookies()
-    context.close()
-    return cookies
 
 
 def _journey(page: Any, base_url: str, baby: str, scanned: dict[str, list[str]] | None) -> None:
@@ -77,7 +62,7 @@ def _journey(page: Any, base_url: str, baby: str, scanned: dict[str, list[str]] 
 def test_birth_bundle_on_a_phone_with_and_without_javascript(
     browser: Any, base_url: str, served: tuple[str, Any]
 ) -> None:
-    cookies = _signed_in_cookies(browser, base_url, served[1])
+    cookies = enrolled_cookies(browser, base_url, served[1], MOTHER, "/bundles/birth")
     scanned: dict[str, list[str]] = {}
     for javascript, baby, scan in ((True, "하늘", scanned), (False, "바다", None)):
         context = browser.new_context(locale="ko-KR", java_script_enabled=javascript, viewport=PHONE)

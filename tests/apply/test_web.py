@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,9 +10,8 @@ from httpx import Response
 from sqlalchemy.exc import OperationalError
 
 from nara import apply
-from nara.kernel.clock import today
 from tests.apply.forms import form_values, submit
-from tests.apply.making import typed_fields
+from tests.apply.making import birth_answers, typed_fields
 from tests.identity.journeys import signed_in, state_of
 
 MOTHER = "SYN72"  # married, 1987-born, no children yet (the test population)
@@ -30,13 +28,7 @@ def _start(client: TestClient, bundle: str = "birth") -> str:
 
 
 def _answers(name: str) -> dict[str, str]:
-    born = (today() - timedelta(days=10)).isoformat()
-    return {
-        "newborn.name": name,
-        "newborn.birth_date": born,
-        "newborn.sex": "male",
-        "newborn.childcare": "none",
-    }
+    return birth_answers(**{"newborn.name": name, "newborn.sex": "male"})
 
 
 def _review(client: TestClient, name: str) -> Response:

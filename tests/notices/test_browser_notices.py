@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from tests.factories import make_bill_draft, make_notice_draft
-from tests.web.browsing import axe_violations, enrol_with_code
+from tests.web.browsing import axe_violations, enrol_at
 
 from nara import notices
 from nara.kernel.db import transaction
@@ -48,12 +48,7 @@ def test_the_mailbox_is_accessible_and_pays_by_keyboard_without_javascript(
     page.set_default_timeout(20_000)
     scanned: dict[str, list[str]] = {}
     try:
-        page.goto(base_url + "/me/notices")
-        page.wait_for_url("**/login?continue=*")
-        page.get_by_role("link", name="본인확인하고 가입하기").click()
-        enrol_with_code(page, app, PERSON)
-        page.get_by_role("link", name="나중에 하기").click()
-        page.wait_for_url(base_url + "/me/notices")
+        enrol_at(page, base_url, app, PERSON, "/me/notices")
         notice, paid_later = _mail_and_bill(app)
         page.reload()
         assert page.get_by_role("heading", level=1).inner_text() == "전자 사서함"

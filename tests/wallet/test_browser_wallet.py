@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.web.browsing import SERIOUS, axe_violations, enrol_with_code
+from tests.web.browsing import SERIOUS, axe_violations, enrolled_cookies
 
 pytestmark = pytest.mark.browser
 PERSON = "SYN71"  # a head of household no other test signs in as
@@ -126,19 +126,7 @@ class Journey:
 @pytest.fixture(scope="module")
 def cookies(browser: Any, base_url: str, served: tuple[str, Any]) -> list[Any]:
     """The citizen enrols once, with JavaScript on (the passkey step skipped), and lands in the wallet."""
-    app = served[1]
-    enrolling = browser.new_context(locale="ko-KR")
-    page = enrolling.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(base_url + "/wallet")
-    page.wait_for_url("**/login?continue=*")
-    page.get_by_role("link", name="본인확인하고 가입하기").click()
-    enrol_with_code(page, app, PERSON)
-    page.get_by_role("link", name="나중에 하기").click()
-    page.wait_for_url(base_url + "/wallet")
-    cookies: list[Any] = enrolling.cookies()
-    enrolling.close()
-    return cookies
+    return enrolled_cookies(browser, base_url, served[1], PERSON, "/wallet")
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])

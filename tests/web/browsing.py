@@ -97,6 +97,29 @@ def enrol_with_code(page: Any, app: Any, person_id: str) -> str:
     return name
 
 
+def enrol_at(page: Any, base_url: str, app: Any, person_id: str, path: str) -> None:
+    """Opens ``path`` signed out, enrols as ``person_id`` with the code from the outbox (the passkey step
+    skipped) and lands back on ``path``."""
+    page.goto(base_url + path)
+    page.wait_for_url("**/login?continue=*")
+    page.get_by_role("link", name="본인확인하고 가입하기").click()
+    enrol_with_code(page, app, person_id)
+    page.get_by_role("link", name="나중에 하기").click()
+    page.wait_for_url(base_url + path)
+
+
+def enrolled_cookies(browser: Any, base_url: str, app: Any, person_id: str, path: str) -> list[Any]:
+    """The session cookies of ``person_id`` after enrolling with JavaScript on (see ``enrol_at``), for
+    contexts that then run with other settings (no JavaScript, a phone screen)."""
+    context = browser.new_context(locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    enrol_at(page, base_url, app, person_id, path)
+    cookies: list[Any] = context.cookies()
+    context.close()
+    return cookies
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     """Headless Debian chromium driven by Playwright."""
