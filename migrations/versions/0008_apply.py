@@ -67,6 +67,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_apply_applications_person_created", "apply_applications", ["person_id", "created_at"])
     op.create_index("ix_apply_applications_office_status", "apply_applications", ["office", "status"])
+    op.create_index("ix_apply_applications_submission_id", "apply_applications", ["submission_id"])
     op.create_table(
         "apply_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -89,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_apply_events_application_at", table_name="apply_events")
     op.drop_table("apply_events")
+    op.drop_index("ix_apply_applications_submission_id", table_name="apply_applications")
     op.drop_index("ix_apply_applications_office_status", table_name="apply_applications")
     op.drop_index("ix_apply_applications_person_created", table_name="apply_applications")
     op.drop_table("apply_applications")

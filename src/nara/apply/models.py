@@ -38,6 +38,7 @@ class ApplicationRow(Base):
         UniqueConstraint("receipt_no", name="uq_apply_applications_receipt_no"),
         Index("ix_apply_applications_person_created", "person_id", "created_at"),
         Index("ix_apply_applications_office_status", "office", "status"),
+        Index("ix_apply_applications_submission_id", "submission_id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

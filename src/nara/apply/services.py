@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nara import notices, registry
@@ -73,49 +73,59 @@ def submit(session: Session, request: Request) -> Submission:
         id=f"S-{uuid.uuid4().hex[:20]}", person_id=request.person_id, submission_key=request.submission_key,
         bundle=request.bundle.id if request.bundle else None, created_at=now,
     )  # fmt: skip
-    try:
-        with session.begin_nested():  # a concurrent double click loses here, on the unique key
-            session.add(row)
-            session.flush()
-    except IntegrityError:
+    if not _claim(session, row):  # a concurrent double click loses here, on the unique key
         earlier = submission(session, request.person_id, request.submission_key)
-        if earlier is None:
-            raise
+        assert earlier is not None  # the winner committed before the unique key let this one go on
         return earlier
     drafts = _drafts(session, request, row.id, now)
     if not drafts:
         raise AlreadyApplied("고른 서비스는 모두 이미 신청하셨습니다. 내 신청 현황에서 확인해 주세요.")
-    for number, draft in enumerate(drafts, start=1):
-        session.add(draft)
-        session.flush()
-        session.add(_event(draft.id, now, "received", f"citizen:{request.person_id}", draft.office))
-        if number == len(drafts) // 2 + 1:
-            failpoint("apply.submit.midway")  # fault tests: a crash with half the bundle written
+    half = len(drafts) // 2 + 1
+    session.add_all(drafts[:half])  # a few statements, not one per application: applications first,
+    session.flush()  # then their events (which refer to them)
+    failpoint("apply.submit.midway")  # fault tests: a crash with half the bundle written
+    session.add_all(drafts[half:])
+    session.flush()
+    actor = f"citizen:{request.person_id}"
+    session.add_all([_event(draft.id, now, "received", actor, draft.office) for draft in drafts])
     session.flush()
     notices.send(session, _received_notice(request, row, drafts))
-    found = submission(session, request.person_id, request.submission_key)
-    assert found is not None
-    return found
+    ordered = sorted(drafts, key=lambda draft: draft.id)  # as submission() reads them: one created_at
+    return Submission(row.id, row.submission_key, row.bundle, now, tuple(map(application_view, ordered)))
+
+
+def _claim(session: Session, row: SubmissionRow) -> bool:
+    """Insert the submission's row unless this citizen's key is taken; False if it was (nothing written).
+
+    ON CONFLICT DO NOTHING rather than a savepoint: SQLite's driver opens no transaction before a SAVEPOINT,
+    so releasing it would commit the row at once, and a crash after it would leave an empty submission that
+    every retry with the key then finds ("접수되었습니다" with nothing received)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {column.key: getattr(row, column.key) for column in SubmissionRow.__table__.columns}
+    statement = insert(SubmissionRow).values(values)
+    done = session.execute(statement.on_conflict_do_nothing(index_elements=["person_id", "submission_key"]))
+    return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
 def _drafts(session: Session, request: Request, submission_id: str, now: datetime) -> list[ApplicationRow]:
     services = [s for s, check in request.checks.items() if check.offered]
     if not services:
         raise ApplyInvalid("신청할 수 있는 서비스가 없습니다.")
-    drafts = []
+    specs = []
     for service_id in services:
         spec = form(service_id)
         if spec is None:
             raise ApplyInvalid(f"온라인으로 신청할 수 없는 서비스입니다: {service_id}")
-        beneficiary, beneficiary_name = _beneficiary(request, spec)
-        for part_id, part_name, agency in _parts(spec):
-            if _already_applied(session, request.person_id, service_id, part_id, beneficiary):
-                continue
-            drafts.append(
-                _application(request, spec, submission_id, now, (part_id, part_name, agency),
-                             (beneficiary, beneficiary_name))
-            )  # fmt: skip
-    return drafts
+        specs.append(spec)
+    who = {spec.service: _beneficiary(request, spec) for spec in specs}
+    applied = _applied(session, request.person_id, {beneficiary for beneficiary, _ in who.values()})
+    return [
+        _application(request, spec, submission_id, now, part, who[spec.service])
+        for spec in specs
+        for part in _parts(spec)
+        if (spec.service, part[0], who[spec.service][0]) not in applied
+    ]
 
 
 def _parts(spec: Form) -> list[tuple[str | None, str | None, str]]:
@@ -135,15 +145,15 @@ def _beneficiary(request: Request, spec: Form) -> tuple[str, str]:
     return f"{NEWBORN}:{born}:{name}", f"{name} (새로 태어난 아기)" if spec.for_child else own
 
 
-def _already_applied(session: Session, person_id: str, service_id: str, part: str | None, who: str) -> bool:
-    query = select(ApplicationRow.id).where(
+def _applied(session: Session, person_id: str, beneficiaries: set[str]) -> set[tuple[str, str | None, str]]:
+    """(service, part, beneficiary) of the person's applications for these beneficiaries not rejected:
+    the same one again would be applying twice. One query for the whole bundle."""
+    query = select(ApplicationRow.service_id, ApplicationRow.part, ApplicationRow.beneficiary).where(
         ApplicationRow.person_id == person_id,
-        ApplicationRow.service_id == service_id,
-        ApplicationRow.beneficiary == who,
+        ApplicationRow.beneficiary.in_(beneficiaries),
         ApplicationRow.status != "rejected",
-        ApplicationRow.part.is_(None) if part is None else ApplicationRow.part == part,
     )
-    return session.scalar(query.limit(1)) is not None
+    return {(service, part, beneficiary) for service, part, beneficiary in session.execute(query)}
 
 
 def _application(
@@ -252,9 +262,10 @@ def submission(session: Session, person_id: str, submission_key: str) -> Submiss
     if row is None:
         return None
     rows = session.scalars(
-        select(ApplicationRow).where(ApplicationRow.submission_id == row.id).order_by(ApplicationRow.created_at,
-                                                                                      ApplicationRow.id)
-    )  # fmt: skip
+        select(ApplicationRow)  # by person first: their index (there is none on submission_id)
+        .where(ApplicationRow.person_id == person_id, ApplicationRow.submission_id == row.id)
+        .order_by(ApplicationRow.created_at, ApplicationRow.id)
+    )
     return Submission(
         row.id, row.submission_key, row.bundle, row.created_at, tuple(map(application_view, rows))
     )
