@@ -176,3 +176,21 @@ def test_es384_issuer(keys: tuple[Any, Any]) -> None:
     verified = verify(present(issued, disclose={("name",)}), issuer_keys=issuer, now=NOW)
 
     assert verified.header["alg"] == "ES384"
+
+
+def test_arrays_carry_decoys_and_indices_count_only_real_elements(keys: tuple[Any, Any]) -> None:
+    issued = _issue(keys, decoys=3)
+    concealed = inspect(issued).payload["household"]
+    assert len(concealed) == len(CLAIMS["household"]) + 3  # the length does not give the household away
+    second_only = present(
+        issued, disclose={("household", 1)}, holder_key=keys[1], audience="v", nonce="n", iat=NOW
+    )
+    verified = verify(second_only, issuer_keys=keys[0], audience="v", nonce="n", now=NOW)
+    assert verified.claims["household"] == [CLAIMS["household"][1]]  # decoys are dropped, not counted
+    everything = present(
+        issued, disclose=lambda path: True, holder_key=keys[1], audience="v", nonce="n", iat=NOW
+    )
+    assert (
+        verify(everything, issuer_keys=keys[0], audience="v", nonce="n", now=NOW).claims["household"]
+        == CLAIMS["household"]
+    )

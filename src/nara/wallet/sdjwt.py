@@ -192,12 +192,18 @@ class _Concealer:
 
     def array(self, node: Collection[Any], path: ClaimPath) -> list[Any]:
         out: list[Any] = []
+        concealed_any = False
         for index, child in enumerate(node):
             child_path = (*path, index)
             concealed = self.value(child, child_path)
-            out.append(
-                {"...": self._disclose([_salt(), concealed])} if self._wanted(child_path) else concealed
-            )
+            if self._wanted(child_path):
+                concealed_any = True
+                out.append({"...": self._disclose([_salt(), concealed])})
+            else:
+                out.append(concealed)
+        if concealed_any:  # decoy elements too, at random places: the array's length says nothing
+            for _ in range(self.decoys):
+                out.insert(secrets.randbelow(len(out) + 1), {"...": self._decoy()})
         return out
 
     def _wanted(self, path: ClaimPath) -> bool:
@@ -706,7 +712,7 @@ def present(
     """A compact presentation of ``issued`` revealing what ``disclose`` selects.
 
     ``disclose`` is a set of claim paths (a path reveals that claim, everything beneath it and the
-    containers on the way to it; array indices are positions in the issued array) or a function
+    containers on the way to it; array indices are positions among the array's real elements, decoys not counted) or a function
     ``f(path) -> bool`` asked for each disclosable claim reached. With ``holder_key`` a KB-JWT is added
     (``aud``, ``nonce`` required; ``iat`` defaults to now; ``alg`` to the key's).
     """
@@ -764,13 +770,17 @@ class _Chooser:
                 if name != "_sd":
                     self.value(child, (*path, name))
         elif isinstance(node, list):
-            for index, element in enumerate(node):
+            index = 0  # positions among the real elements: decoy digests (no Disclosure) are not counted
+            for element in node:
                 digest = element.get("...") if isinstance(element, dict) and len(element) == 1 else None
                 disclosure = self.disclosures.get(digest) if isinstance(digest, str) else None
                 if disclosure is not None:
                     self._offer(disclosure, (*path, index))
                 elif digest is None:
                     self.value(element, (*path, index))
+                else:
+                    continue
+                index += 1
 
     def _offer(self, disclosure: Disclosure, path: ClaimPath) -> None:
         if self.wanted(path):
