@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from nara import rules
 from nara.apply.errors import ApplyInvalid
 from nara.apply.household import Household, Member
-from nara.apply.specs import Bundle, FormField, Question, form
+from nara.apply.specs import Bundle, FormField, Question
 
 _MEMBER_FIELDS = set(rules.Situation.model_fields["members"].annotation.__args__[0].model_fields)  # type: ignore[union-attr]
 _HOUSEHOLD_FIELDS = set(rules.Situation.model_fields["household"].annotation.model_fields)  # type: ignore[union-attr]
@@ -160,7 +160,3 @@ def _service_check(result: rules.EligibilityResult) -> ServiceCheck:
         explanation=tuple(result.explanation),
         missing=tuple(result.missing_facts),
     )
-
-
-def known_form(service_id: str) -> bool:
-    return form(service_id) is not None
