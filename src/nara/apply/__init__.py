@@ -25,7 +25,15 @@ from nara.apply.office import (
     request_supplement,
     submit_supplement,
 )
-from nara.apply.services import Correction, Request, application_of, applications_of, submission, submit
+from nara.apply.services import (
+    Correction,
+    Request,
+    application_of,
+    applications_of,
+    documents_needed,
+    submission,
+    submit,
+)
 from nara.apply.specs import (
     Bundle,
     Form,
@@ -78,6 +86,7 @@ __all__ = [
     "check_bundle",
     "complete",
     "decide",
+    "documents_needed",
     "facts_needed",
     "form",
     "forms",

@@ -143,8 +143,7 @@ def check_bundle(
     bundle: Bundle, household: Household, answers: dict[str, Any], on: date
 ) -> list[ServiceCheck]:
     """The bundle's national services and the local ones of the family's 시·도, each with its answer."""
-    region = household.facts.get("household.region")
-    services = bundle.services_for(str(region.value) if region is not None and region.value else None)
+    services = bundle.services_for(household.region)
     return check(services, situation(household, answers, on, bundle.newborn))
 
 

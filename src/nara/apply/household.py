@@ -60,6 +60,12 @@ class Household:
     def me(self) -> Member:
         return self.members[0]
 
+    @property
+    def region(self) -> str | None:
+        """The 시군구 code of the household's registered address, if the registry gave it."""
+        fact = self.facts.get("household.region")
+        return str(fact.value) if fact is not None and fact.value else None
+
     def not_fetched(self, wanted: tuple[str, ...]) -> list[str]:
         """Facts in ``wanted`` the registries could not answer (their registry was unavailable)."""
         facts = registry.catalogue().facts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -161,10 +162,10 @@ def _application(
     part: tuple[str | None, str | None, str], beneficiary: tuple[str, str],
 ) -> ApplicationRow:  # fmt: skip
     household, check = request.household, request.checks[spec.service]
-    decided_by = office(part[2], _region(household))
+    decided_by = office(part[2], household.region)
     facts = _facts(household, spec)
     corrections = [c for c in request.corrections if c.fact in spec.pulls]
-    documents = _documents(household, spec, corrections)
+    documents = documents_needed(household, spec, corrections)
     unavailable = [f["name"] for f in facts if f["agency"] is None]
     return ApplicationRow(
         id=f"A-{uuid.uuid4().hex[:20]}", receipt_no=receipt_number(now), submission_id=submission_id,
@@ -183,11 +184,6 @@ def _application(
     )  # fmt: skip
 
 
-def _region(household: Household) -> str | None:
-    fact = household.facts.get("household.region")
-    return str(fact.value) if fact is not None and fact.value else None
-
-
 def _pulled(household: Household, name: str) -> PulledFact | None:
     return household.facts.get(name) or household.me.facts.get(name)
 
@@ -204,7 +200,7 @@ def _facts(household: Household, spec: Form) -> list[dict[str, Any]]:
     return facts
 
 
-def _documents(household: Household, spec: Form, corrections: list[Correction]) -> list[str]:
+def documents_needed(household: Household, spec: Form, corrections: Sequence[Correction]) -> list[str]:
     """Documents still needed: those for facts no registry answered, or that the citizen corrected."""
     catalogue = registry.catalogue().facts
     corrected = {c.fact for c in corrections}

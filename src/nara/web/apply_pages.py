@@ -198,23 +198,14 @@ def _review(request: Request, kind: str, journey: apply.Bundle, found: apply.Hou
 def _offices(service_id: str, found: apply.Household) -> list[str]:
     spec = apply.form(service_id)
     assert spec is not None
-    region = found.facts.get("household.region")
-    where = str(region.value) if region is not None and region.value else None
     agencies = [spec.agency, *(part.agency for part in spec.parts)] if spec.parts else [spec.agency]
-    return [apply.office_for(code, where).name for code in dict.fromkeys(agencies)]
+    return [apply.office_for(code, found.region).name for code in dict.fromkeys(agencies)]
 
 
 def _documents(service_id: str, found: apply.Household, given: dict[str, str]) -> list[str]:
     spec = apply.form(service_id)
     assert spec is not None
-    catalogue, corrected = registry.catalogue().facts, {c.fact for c in _corrections(given)}
-    needed = []
-    for document in spec.documents:
-        fact = document.fact or ""
-        held = fact in catalogue and (found.facts.get(fact) or found.me.facts.get(fact)) is not None
-        if not held or fact in corrected or catalogue[fact].registry in found.unavailable:
-            needed.append(document.label)
-    return needed
+    return apply.documents_needed(found, spec, _corrections(given))
 
 
 def _corrections(given: dict[str, str]) -> list[apply.Correction]:
