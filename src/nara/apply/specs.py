@@ -85,12 +85,18 @@ class Bundle(_Spec):
     newborn: bool = False
     questions: tuple[Question, ...] = ()
     services: tuple[str, ...]
-    local: dict[str, tuple[str, ...]] = Field(default_factory=dict)  # 시·도 code (2 digits) → local services
+    # Local services by place: a 시·도 code (2 digits) or a 시군구 code (5 digits; a 시 with 일반구 reaches them).
+    local: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _services_known(self) -> Bundle:
         if len(set(self.all_services)) != len(self.all_services):
             raise ValueError(f"{self.id}: 같은 서비스가 두 번 들어 있습니다.")
+        codes = {code for code, _, _ in rules.sigungu_table()}
+        places = codes | {code[:2] for code in codes}
+        unknown = sorted(set(self.local) - places)
+        if unknown:
+            raise ValueError(f"{self.id}: 시·도나 시군구 코드가 아닌 지역: {', '.join(unknown)}")
         return self
 
     @property
@@ -99,8 +105,24 @@ class Bundle(_Spec):
         return self.services + tuple(s for local in self.local.values() for s in local)
 
     def services_for(self, region: str | None) -> tuple[str, ...]:
-        """The national services, then the local ones of the 시·도 of ``region`` (a 시군구 code)."""
-        return self.services + (self.local.get(region[:2], ()) if region else ())
+        """The national services, then the local ones of the 시·도 of ``region`` (a 시군구 code), of its 시
+        when it is an 일반구 (청주시 for 청주시 상당구), and of the 시군구 itself."""
+        if not region:
+            return self.services
+        places = dict.fromkeys((region[:2], _city_of(region), region))
+        return self.services + tuple(s for place in places if place for s in self.local.get(place, ()))
+
+
+@cache
+def _cities() -> dict[str, str]:
+    """Each 일반구's 시 (``43111`` 청주시 상당구 → ``43110`` 청주시), from the rules' 시군구 table."""
+    codes = {(sido, name): code for code, sido, name in rules.sigungu_table()}
+    return {code: codes[(sido, name.split()[0])] for code, sido, name in rules.sigungu_table()
+            if " " in name and (sido, name.split()[0]) in codes}  # fmt: skip
+
+
+def _city_of(region: str) -> str | None:
+    return _cities().get(region)
 
 
 def _yaml(path: Any) -> Any:
