@@ -43,8 +43,9 @@ def _journey(page: Any, base_url: str, baby: str, scanned: dict[str, list[str]] 
     page.get_by_role("button", name="받을 수 있는 서비스 확인하기").click()
     page.get_by_role("heading", name="행복출산 원스톱서비스: 받을 수 있는 서비스").wait_for()
     check("review")
-    for radio in page.get_by_label("이미 가진 국민행복카드로 받기").all():
-        radio.check()
+    radios = page.locator("input[type=radio][name^='field.']")  # each form's own choices: the first one
+    for group in dict.fromkeys(radio.get_attribute("name") for radio in radios.all()):
+        page.locator(f"input[type=radio][name='{group}']").first.check()
     for field in page.locator("input[name^='field.']:not([type=radio])").all():
         field.fill(
             "나라은행 123-456-7890" if "account" in (field.get_attribute("name") or "") else "2026-12-20"
