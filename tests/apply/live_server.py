@@ -22,9 +22,6 @@ from sqlalchemy import RowMapping, select
 
 from nara import identity, registry
 from nara.kernel.clock import today
-from nara.kernel.db import make_engine, session_factory
-from nara.settings import Settings
-from nara.web import sites
 from tests.identity.journeys import csrf_of, hidden
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,8 +96,6 @@ class Server:
 
     def start(self, failpoints: str = "", within: float = 90) -> None:
         """Start and wait until the portal answers (a loaded 2-core machine: usually within 10 s)."""
-        if self.workers > 1:
-            register_sites(self.env)
         command = [*NARA, "serve", "--workers", str(self.workers)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -132,19 +127,6 @@ class Server:
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
-
-
-def register_sites(env: Mapping[str, str]) -> None:
-    """The portal and back office registered as clients before several workers start: on a fresh database
-    each worker's start-up would register them at once, and all but one fail on the unique client id."""
-    settings = Settings.model_validate(
-        {k.removeprefix("NARA_").lower(): v for k, v in env.items() if k.startswith("NARA_")}
-    )
-    engine = make_engine(settings.database_url)
-    try:
-        sites.register_sites(session_factory(engine), settings)
-    finally:
-        engine.dispose()
 
 
 def mothers(store: registry.RegistryStore, count: int, *, childless: bool) -> list[Resident]:

@@ -66,15 +66,12 @@ def receipt_number(on: datetime) -> str:
 def submit(session: Session, request: Request) -> Submission:
     """One submission, all its applications and their first events and notice — in the caller's
     transaction. Returns the earlier submission when this key was already used (nothing new written)."""
-    earlier = submission(session, request.person_id, request.submission_key)
-    if earlier is not None:
-        return earlier
     now = utcnow()
     row = SubmissionRow(
         id=f"S-{uuid.uuid4().hex[:20]}", person_id=request.person_id, submission_key=request.submission_key,
         bundle=request.bundle.id if request.bundle else None, created_at=now,
     )  # fmt: skip
-    if not _claim(session, row):  # a concurrent double click loses here, on the unique key
+    if not _claim(session, row):  # the key was used: a retry, or a concurrent double click that lost
         earlier = submission(session, request.person_id, request.submission_key)
         assert earlier is not None  # the winner committed before the unique key let this one go on
         return earlier

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nara.audit.models import SecurityEvent
 from nara.kernel.clock import utcnow
+from nara.kernel.db import transaction
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def record_security_event(
     client_ip: str = "",
 ) -> None:
     """Append one security event and commit it at once (independent of the caller's transaction)."""
-    with sessions() as session, session.begin():
+    with transaction(sessions) as session:
         session.add(
             SecurityEvent(
                 recorded_at=utcnow(),

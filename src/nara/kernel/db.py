@@ -45,16 +45,31 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another's transaction before "database is locked"
+
+
 def make_engine(database_url: str, **options: Any) -> Engine:
-    """An engine for ``database_url``; SQLite files get their folder, foreign keys and WAL."""
+    """An engine for ``database_url``; SQLite files get their folder, foreign keys, WAL, a writer that
+    waits its turn (several server workers write at once) and savepoints inside a real transaction."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **options)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+    connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
+    engine = create_engine(url, connect_args=connect_args, **options)
     event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "savepoint", _begin_before_savepoint)
     return engine
+
+
+def _begin_before_savepoint(connection: Any, _name: str) -> None:
+    """pysqlite begins a transaction only before an INSERT, UPDATE or DELETE, not before a SAVEPOINT: a
+    savepoint as a transaction's first write ran outside any transaction, so releasing it committed at
+    once and a later rollback (or a crash) could not take it back. Begin first."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -26,6 +26,14 @@ def insert_ignoring_duplicates(session: Session, entity: type[Base], rows: Seque
     session.execute(maker(table).on_conflict_do_nothing(), list(rows))
 
 
+def insert_one_ignoring_duplicate(session: Session, entity: type[Base], row: dict[str, Any]) -> bool:
+    """Insert ``row`` unless it would break a unique constraint; True if it was written."""
+    maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = cast(Table, entity.__table__)
+    done = session.execute(maker(table).values(row).on_conflict_do_nothing())
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
 def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     """``items`` in lists of at most ``size`` (the last may be shorter).
 

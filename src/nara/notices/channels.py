@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import and_, insert, literal, select
+from sqlalchemy import and_, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from nara.kernel.clock import utcnow
@@ -177,28 +177,26 @@ def check_email(email: str) -> str:
 
 
 def queue_deliveries(session: Session, notice_ids: Sequence[str], now: datetime) -> None:
-    """Outbox rows for these (new) notices on their citizens' chosen channels — one INSERT … SELECT per
-    channel, so a batch of a thousand notices costs two statements whoever chose what."""
+    """Outbox rows for these (new) notices on their citizens' chosen channels — one INSERT … SELECT for
+    every channel, so a batch of a thousand notices costs one statement whoever chose what."""
     if not notice_ids:
         return
-    for channel, column in ((SMS, ChannelChoiceRow.sms_phone), (EMAIL, ChannelChoiceRow.email)):
-        chosen = (
-            select(
-                NoticeRow.id + literal(f":{channel}"),
-                NoticeRow.id,
-                literal(channel),
-                column,
-                literal("pending"),
-                literal(0),
-                literal(now, DeliveryRow.created_at.type),
-            )
-            .join(
-                ChannelChoiceRow, and_(ChannelChoiceRow.person_id == NoticeRow.person_id, column.is_not(None))
-            )
-            .where(among(session, NoticeRow.id, notice_ids))
+    chosen = [
+        select(
+            NoticeRow.id + literal(f":{channel}"),
+            NoticeRow.id,
+            literal(channel),
+            column,
+            literal("pending"),
+            literal(0),
+            literal(now, DeliveryRow.created_at.type),
         )
-        target = ["id", "notice_id", "channel", "address", "status", "attempts", "created_at"]
-        session.execute(insert(DeliveryRow).from_select(target, chosen))
+        .join(ChannelChoiceRow, and_(ChannelChoiceRow.person_id == NoticeRow.person_id, column.is_not(None)))
+        .where(among(session, NoticeRow.id, notice_ids))
+        for channel, column in ((SMS, ChannelChoiceRow.sms_phone), (EMAIL, ChannelChoiceRow.email))
+    ]
+    target = ["id", "notice_id", "channel", "address", "status", "attempts", "created_at"]
+    session.execute(insert(DeliveryRow).from_select(target, union_all(*chosen)))
 
 
 def deliver_pending(session: Session, channels: Iterable[Channel], *, limit: int = 500) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nara.kernel.clock import utcnow
-from nara.notices.bulk import among, chunked, insert_ignoring_duplicates
+from nara.notices.bulk import among, chunked, insert_ignoring_duplicates, insert_one_ignoring_duplicate
 from nara.notices.channels import queue_deliveries
 from nara.notices.errors import NoticeInvalid, NoticeNotFound
 from nara.notices.models import NoticeRow
@@ -72,21 +72,19 @@ def send(session: Session, draft: NoticeDraft) -> Notice:
     """Put ``draft`` in the citizen's 전자 사서함 and queue it on their extra channels.
 
     Idempotent by ``(person_id, dedupe_key)``: the notice already sent under that key is returned and
-    nothing is written (also when a concurrent transaction sent it first)."""
+    nothing is written (also when a concurrent transaction sent it first). Two statements when new: the
+    notice (INSERT … ON CONFLICT DO NOTHING) and its deliveries."""
     values = _values(draft, utcnow())
-    if draft.dedupe_key is not None:
-        existing = _by_key(session, draft.person_id, draft.dedupe_key)
-        if existing is not None:
-            return _view(existing)
-    insert_ignoring_duplicates(session, NoticeRow, [values])
-    row = session.get(NoticeRow, values["id"])
-    if row is None:  # a concurrent transaction sent the same key first
-        assert draft.dedupe_key is not None
+    if not insert_one_ignoring_duplicate(session, NoticeRow, values):
+        assert draft.dedupe_key is not None  # only the dedupe key can clash: the id is new
         found = _by_key(session, draft.person_id, draft.dedupe_key)
         assert found is not None
         return _view(found)
-    queue_deliveries(session, [row.id], values["created_at"])
-    return _view(row)
+    queue_deliveries(session, [values["id"]], values["created_at"])
+    return Notice(**{name: values[name] for name in _NOTICE_FIELDS}, read_at=None)
+
+
+_NOTICE_FIELDS = ("id", "person_id", "kind", "title", "body", "sender", "link", "created_at")
 
 
 def send_many(session: Session, drafts: Iterable[NoticeDraft]) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from nara import audit, identity
+from nara.kernel.db import transaction
 from nara.kernel.errors import NaraError
 from nara.web.deps import app_state
 from nara.web.templating import render
@@ -151,7 +152,7 @@ def _from_session(request: Request, site: str) -> identity.Principal:
     cookie = request.cookies.get(SITE_COOKIES[site])
     if not cookie:
         return identity.ANONYMOUS
-    with state.sessions() as session, session.begin():
+    with transaction(state.sessions) as session:  # it may touch the session's last-seen time
         live = identity.current_session(session, _secret(request), cookie, site)
         if live is None:
             return identity.ANONYMOUS

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from nara import apply, consent, identity, registry, rules
 from nara.kernel.clock import today, utcnow
@@ -140,15 +141,19 @@ def _consent(request: Request, kind: str, key: str, principal: identity.Principa
 
 @router.post("/bundles/{bundle_id}/check", response_class=HTMLResponse)
 async def bundle_check(request: Request, bundle_id: BundleId, principal: Citizen) -> HTMLResponse:
-    return _check(request, "bundles", bundle_id, principal, await _form(request))
+    given = await _form(request)
+    return await run_in_threadpool(_check, request, "bundles", bundle_id, principal, given)
 
 
 @router.post("/apply/{service_id}/check", response_class=HTMLResponse)
 async def service_check(request: Request, service_id: ServiceId, principal: Citizen) -> HTMLResponse:
-    return _check(request, "services", service_id, principal, await _form(request))
+    given = await _form(request)
+    return await run_in_threadpool(_check, request, "services", service_id, principal, given)
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """The posted form (read on the event loop; the work on it then runs in the thread pool, so a worker
+    serves other requests while this one waits for the database)."""
     form = await request.form()
     limit = {"carried": 400_000}  # the registries' signed responses for a whole household
     return {key: value[: limit.get(key, 4000)] for key, value in form.items() if isinstance(value, str)}
@@ -224,12 +229,14 @@ def _corrections_given(given: dict[str, str]) -> dict[str, str]:
 
 @router.post("/bundles/{bundle_id}/submit")
 async def bundle_submit(request: Request, bundle_id: BundleId, principal: Citizen) -> Response:
-    return _submit(request, "bundles", bundle_id, principal, await _form(request))
+    given = await _form(request)
+    return await run_in_threadpool(_submit, request, "bundles", bundle_id, principal, given)
 
 
 @router.post("/apply/{service_id}/submit")
 async def service_submit(request: Request, service_id: ServiceId, principal: Citizen) -> Response:
-    return _submit(request, "services", service_id, principal, await _form(request))
+    given = await _form(request)
+    return await run_in_threadpool(_submit, request, "services", service_id, principal, given)
 
 
 def _submit(request: Request, kind: str, key: str, principal: identity.Principal,

@@ -11,9 +11,11 @@ import hmac
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara import identity
+from nara.kernel.db import transaction
 from nara.settings import Settings
 
 
@@ -42,8 +44,23 @@ def site_secret(settings: Settings, site: Site) -> str:
 
 
 def register_sites(sessions: sessionmaker[Session], settings: Settings) -> None:
-    """Register (or bring up to date) the portal and the back office as government clients."""
-    with sessions() as session, session.begin():
+    """Register (or bring up to date) the portal and the back office as government clients.
+
+    Several workers start at once (`nara serve --workers N`): on a fresh database all find the clients
+    missing and all register them; the unique client id lets one win, and the others start again and
+    find its rows (an insert that lost the race fails on the unique client id, or on the check before
+    it when the winner had committed)."""
+    for attempt in range(3):
+        try:
+            _register(sessions, settings)
+            return
+        except (IntegrityError, identity.ClientInvalid):  # another worker registered it meanwhile
+            if attempt == 2:
+                raise
+
+
+def _register(sessions: sessionmaker[Session], settings: Settings) -> None:
+    with transaction(sessions) as session:
         for site in SITES.values():
             redirect = f"{settings.public_url}{site.callback}"
             existing = identity.find_client(session, site.client_id)
