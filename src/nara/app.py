@@ -26,6 +26,7 @@ from nara.wallet.context import open_wallet
 from nara.web import (
     api,
     apply_api,
+    apply_documents,
     apply_office,
     apply_pages,
     assistant_web,
@@ -144,6 +145,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(office.router)
     app.include_router(apply_api.router)
+    app.include_router(apply_documents.api)
+    app.include_router(apply_documents.router)
     app.include_router(apply_office.router)
     app.include_router(apply_pages.router)
     app.include_router(guide_pages.router)

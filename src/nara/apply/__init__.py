@@ -1,15 +1,31 @@
 """Apply once (한 번에 신청): applications prefilled from the registries with the citizen's consent,
-life-event bundles (원스톱 패키지) that fan out to every agency, the agency back office, and the status
-timeline the citizen follows. Notices go to the citizen's 전자 사서함 through ``nara.notices``."""
+life-event bundles (원스톱 패키지) that fan out to every agency, the agency back office, the status
+timeline the citizen follows, and the documents uploaded for an application (제출 서류). Notices go to
+the citizen's 전자 사서함 through ``nara.notices``."""
 
 from nara.apply.check import ServiceCheck, check, check_bundle, parse_answers, situation
 from nara.apply.consents import give as give_consent
 from nara.apply.consents import usable as usable_consent
+from nara.apply.documents import (
+    MAX_BYTES,
+    SUPPLEMENT,
+    DocumentFile,
+    Documents,
+    Upload,
+    documents_for_office,
+    documents_of,
+    download_document,
+    upload_document,
+)
 from nara.apply.errors import (
     AlreadyApplied,
     ApplicationNotFound,
     ApplyInvalid,
     DecisionConflict,
+    DocumentRejected,
+    DocumentsClosed,
+    DocumentTooLarge,
+    LengthRequired,
     SecondLookNeeded,
 )
 from nara.apply.household import Household, Member, PulledFact, facts_needed, read, reverify
@@ -52,9 +68,11 @@ from nara.apply.statuses import OPEN, REJECTION_REASONS, STATUS_LABELS
 from nara.apply.views import Application, Event, Submission
 
 __all__ = [
+    "MAX_BYTES",
     "OPEN",
     "REJECTION_REASONS",
     "STATUS_LABELS",
+    "SUPPLEMENT",
     "AlreadyApplied",
     "Application",
     "ApplicationNotFound",
@@ -63,10 +81,16 @@ __all__ = [
     "Bundle",
     "Correction",
     "DecisionConflict",
+    "DocumentFile",
+    "DocumentRejected",
+    "DocumentTooLarge",
+    "Documents",
+    "DocumentsClosed",
     "Event",
     "Form",
     "FormField",
     "Household",
+    "LengthRequired",
     "Member",
     "Office",
     "Official",
@@ -76,6 +100,7 @@ __all__ = [
     "SecondLookNeeded",
     "ServiceCheck",
     "Submission",
+    "Upload",
     "agencies",
     "application_of",
     "applications_of",
@@ -86,7 +111,10 @@ __all__ = [
     "check_bundle",
     "complete",
     "decide",
+    "documents_for_office",
     "documents_needed",
+    "documents_of",
+    "download_document",
     "facts_needed",
     "form",
     "forms",
@@ -104,5 +132,6 @@ __all__ = [
     "submission",
     "submit",
     "submit_supplement",
+    "upload_document",
     "usable_consent",
 ]

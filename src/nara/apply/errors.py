@@ -39,3 +39,34 @@ class SecondLookNeeded(NaraError):
     code = "apply.second_look"
     status = 409
     title = "다른 담당자가 다시 검토해야 하는 신청입니다."
+
+
+class DocumentRejected(NaraError):
+    """An uploaded file that is not one Nara keeps: empty, not a PDF, JPEG or PNG by its first bytes, or for a
+    document this application does not ask for. ``reason`` says which (empty | type | label | count | file)."""
+
+    code = "apply.document_invalid"
+    status = 422
+    title = "올린 파일을 받을 수 없습니다."
+
+
+class DocumentTooLarge(NaraError):
+    code = "apply.document_too_large"
+    status = 413
+    title = "파일이 너무 큽니다."
+
+
+class DocumentsClosed(NaraError):
+    """The application is decided (승인·반려·지급·제공): nothing more can be handed in for it."""
+
+    code = "apply.documents_closed"
+    status = 409
+    title = "이미 결정된 신청이라 서류를 더 낼 수 없습니다."
+
+
+class LengthRequired(NaraError):
+    """An upload without Content-Length: its size must be known before it is read."""
+
+    code = "apply.length_required"
+    status = 411
+    title = "파일 크기를 알 수 없습니다."

@@ -1,5 +1,5 @@
 """The apply domain's tables: submissions (one click of 신청), the applications they fan out to (one per
-service and deciding office), and each application's status timeline.
+service and deciding office), each application's status timeline, and the documents uploaded for it.
 
 A citizen is a ``person_id`` (the resident registry id); nothing here refers to another domain's tables.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nara.kernel.db import Base, UTCDateTime
@@ -86,3 +86,23 @@ class EventRow(Base):
     office: Mapped[str] = mapped_column(String(60))
     reason_code: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentRow(Base):
+    """제출 서류 — one file a citizen uploaded for an application: checked by its first bytes, kept whole.
+
+    ``content`` is deferred: lists read the metadata only; the bytes are read when an official downloads."""
+
+    __tablename__ = "apply_documents"
+    __table_args__ = (Index("ix_apply_documents_application_uploaded", "application_id", "uploaded_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("apply_applications.id"))
+    label: Mapped[str] = mapped_column(String(200))  # which document: a label of the form's `documents`
+    file_name: Mapped[str] = mapped_column(String(200))  # as the citizen named it, made safe to show
+    content_type: Mapped[str] = mapped_column(String(40))  # from the magic bytes, never from the browser
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_by: Mapped[str] = mapped_column(String(120))  # citizen:<person id>

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nara import audit, notices
 from nara.apply.errors import ApplicationNotFound, ApplyInvalid, DecisionConflict, SecondLookNeeded
-from nara.apply.models import ApplicationRow, EventRow
+from nara.apply.models import ApplicationRow, DocumentRow, EventRow
 from nara.apply.statuses import DECIDABLE, OPEN, REJECTION_REASONS, label
 from nara.apply.views import Application, application_view
 from nara.kernel.clock import utcnow
@@ -80,15 +80,35 @@ def request_supplement(session: Session, application_id: str, official: Official
 
 
 def submit_supplement(session: Session, person_id: str, application_id: str, note: str) -> Application:
-    """보완제출: the citizen answers a supplement request."""
+    """보완제출: the citizen answers a supplement request, in words, with the files uploaded since it, or both
+    (the timeline's note names the files)."""
     row = session.get(ApplicationRow, application_id)
     if row is None or row.person_id != person_id:
         raise ApplicationNotFound("신청을 찾을 수 없습니다.")
-    if not note.strip():
-        raise ApplyInvalid("보완한 내용을 적어 주세요.", field="note")
+    files = _uploaded_since_request(session, row.id) if row.status == "supplement_requested" else []
+    if not note.strip() and not files:
+        raise ApplyInvalid("보완한 내용을 적거나 서류를 올려 주세요.", field="note")
+    lines = [note.strip()[:2000]] if note.strip() else []
+    if files:
+        lines.append("올린 서류: " + ", ".join(files))
     _move(session, row, "supplement_submitted", f"citizen:{person_id}", allowed=("supplement_requested",),
-          note=note.strip()[:2000])  # fmt: skip
+          note="\n".join(lines))  # fmt: skip
     return _view(session, row.id)
+
+
+def _uploaded_since_request(session: Session, application_id: str) -> list[str]:
+    """The files uploaded since the application's last 보완요청, as "서류 (파일 이름)"."""
+    asked = select(func.max(EventRow.at)).where(
+        EventRow.application_id == application_id, EventRow.status == "supplement_requested"
+    )
+    rows = session.execute(
+        select(DocumentRow.label, DocumentRow.file_name)
+        .where(
+            DocumentRow.application_id == application_id, DocumentRow.uploaded_at >= asked.scalar_subquery()
+        )
+        .order_by(DocumentRow.uploaded_at, DocumentRow.id)
+    )
+    return [f"{document} ({name})" for document, name in rows]
 
 
 def decide(session: Session, application_id: str, official: Official, *, approve: bool,

@@ -1,5 +1,6 @@
 """Open API for applying once: the life-event bundles (원스톱 패키지) and each service's form as data, and
-the signed-in citizen's applications with their status timeline (bearer token, scope ``mydata``)."""
+the signed-in citizen's applications with their status timeline and documents (bearer token, scope
+``mydata``; uploading a document is ``web/apply_documents.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, Field
 from nara import apply, identity
 from nara.web.access import allow
 from nara.web.api import PROBLEM_RESPONSES
+from nara.web.apply_documents import DocumentPublic, document_public
 from nara.web.deps import app_state
 
 router = APIRouter(prefix="/api/v1", tags=["apply"], responses=PROBLEM_RESPONSES)
@@ -74,6 +76,10 @@ class ApplicationPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     events: list[EventPublic] = Field(description="처리 과정 (상세 조회에서만)")
+    documents_needed: list[str] = Field(
+        default_factory=list, description="아직 내지 않은 서류 (상세 조회에서만; 모두 내면 빈 목록)"
+    )
+    documents: list[DocumentPublic] = Field(default_factory=list, description="올린 서류 (상세 조회에서만)")
 
 
 def _field(spec: apply.FormField) -> FieldPublic:
@@ -131,7 +137,12 @@ def my_applications(request: Request, principal: Reader) -> list[ApplicationPubl
         return [_application(a) for a in apply.applications_of(session, principal.person_id or "")]
 
 
-@router.get("/me/applications/{application_id}", summary="신청 하나와 처리 과정")
+@router.get("/me/applications/{application_id}", summary="신청 하나와 처리 과정, 제출 서류")
 def my_application(request: Request, application_id: ApplicationId, principal: Reader) -> ApplicationPublic:
+    person = principal.person_id or ""
     with app_state(request).sessions() as session:
-        return _application(apply.application_of(session, principal.person_id or "", application_id))
+        found = _application(apply.application_of(session, person, application_id))
+        documents = apply.documents_of(session, person, application_id)
+    found.documents_needed = list(documents.missing)
+    found.documents = [document_public(u) for u in documents.uploads]
+    return found

@@ -63,8 +63,9 @@ def application_page(request: Request, application_id: ApplicationId, principal:
     office = _office_checked(request, principal, application_id)
     with transaction(app_state(request).sessions) as session:  # the opening is logged with the case
         opened = apply.open_application(session, application_id, official_of(principal))
+        documents = apply.documents_for_office(session, application_id, official_of(principal))
     return office_page(
-        request, "office_application.html", principal, application=opened, office=office,
+        request, "office_application.html", principal, application=opened, office=office, documents=documents,
         decider=office in principal.agencies("decider"), reasons=apply.REJECTION_REASONS,
         done=request.query_params.get("done", ""),
     )  # fmt: skip

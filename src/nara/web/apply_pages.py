@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from nara import apply, consent, identity, registry, rules
 from nara.kernel.clock import today, utcnow
 from nara.kernel.db import transaction
+from nara.web import apply_documents
 from nara.web.access import allow, form_page
 from nara.web.deps import app_state
 
@@ -292,11 +293,7 @@ def my_applications(request: Request, principal: Citizen) -> HTMLResponse:
 
 @router.get("/me/applications/{application_id}", response_class=HTMLResponse)
 def my_application(request: Request, application_id: ApplicationId, principal: Citizen) -> HTMLResponse:
-    with app_state(request).sessions() as session:
-        found = apply.application_of(session, _person(principal), application_id)
-    return form_page(
-        request, "apply_application.html", application=found, done=request.query_params.get("done")
-    )
+    return apply_documents.application_page(request, _person(principal), application_id)  # with its 제출 서류
 
 
 @router.post("/me/applications/{application_id}/supplement")
