@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -27,6 +28,7 @@ from tests.identity.journeys import (
     state_of,
     token_for,
 )
+from tests.web.browsing import SERIOUS, axe_violations, enrolled_cookies
 
 VOUCHER = "135200005015"  # 첫만남이용권: a corrected birth order needs 가족관계증명서
 BIRTH_ORDER = apply.Correction("member.birth_order", "둘째", "위로 언니가 있습니다.")
@@ -398,3 +400,39 @@ def test_api_errors_are_problem_json(client: TestClient, engine: Engine, exchang
     closed = post(PDF)
     assert closed.status_code == 409
     assert closed.json()["code"] == "apply.documents_closed"
+
+
+# --- a real browser ---------------------------------------------------------------------------------------------
+
+BROWSER_CITIZEN = "SYN43"  # no other test signs in as them
+
+
+@pytest.mark.browser
+def test_uploading_in_chromium_with_and_without_javascript(
+    browser: Any, base_url: str, served: tuple[str, Any], engine: Engine, exchange: registry.Exchange
+) -> None:
+    cookies = enrolled_cookies(browser, base_url, served[1], BROWSER_CITIZEN, "/me/applications")
+    for javascript in (True, False):
+        voucher = _needing_a_document(engine, exchange, BROWSER_CITIZEN)
+        context = browser.new_context(
+            locale="ko-KR", java_script_enabled=javascript, viewport={"width": 360, "height": 740}
+        )
+        context.add_cookies(cookies)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        try:
+            page.goto(f"{base_url}/me/applications/{voucher.id}")
+            page.get_by_role("heading", name="제출 서류").wait_for()
+            if javascript:
+                assert axe_violations(page, SERIOUS) == []
+            page.get_by_label(f"{NEEDED} 파일").set_input_files(
+                files=[{"name": "가족관계증명서.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+            )
+            page.get_by_role("button", name=f"{NEEDED} 올리기").click()
+            page.get_by_text("서류를 올렸어요").wait_for()
+            assert "필요한 서류를 모두 올렸어요" in page.content()
+            assert "가족관계증명서.pdf" in page.content()
+            if javascript:
+                assert axe_violations(page, SERIOUS) == []
+        finally:
+            context.close()
