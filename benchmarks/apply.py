@@ -34,6 +34,7 @@ import itertools
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -241,6 +242,67 @@ def load(
     return tally, time.perf_counter() - started
 
 
+@dataclass
+class Cpu:
+    """CPU seconds used so far by the server's processes, the database's backends for this run, and this
+    load generator: per submission, the machine's cost of one whatever the wall clock says."""
+
+    server: float
+    database: dict[int, float]  # per backend process: they come and go with the pool's connections
+    load: float
+
+    def __sub__(self, earlier: Cpu) -> Cpu:
+        database = {pid: used - earlier.database.get(pid, 0.0) for pid, used in self.database.items()}
+        return Cpu(self.server - earlier.server, database, self.load - earlier.load)
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of one process (all its threads), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    below = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return [pid, *(p for child in below for p in _tree(child))]
+
+
+def cpu_now(server: live_server.Server, database_url: str) -> Cpu | None:
+    """None where /proc is not there to read (not Linux)."""
+    if server.process is None or not Path("/proc/self/stat").exists():
+        return None
+    backends: list[int] = []
+    if make_url(database_url).get_backend_name() == "postgresql":
+        engine = make_engine(database_url)
+        with engine.connect() as connection:
+            query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            backends = [int(pid) for pid in connection.scalars(text(query))]
+        engine.dispose()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return Cpu(
+        server=sum(map(_cpu_of, _tree(server.process.pid))),
+        database={pid: _cpu_of(pid) for pid in backends},
+        load=usage.ru_utime + usage.ru_stime,
+    )
+
+
+def report_cpu(used: Cpu, submissions: int, applications: int) -> None:
+    """CPU per submission, and what two cores would serve were the load generator on another machine
+    (database backends that ended during the run are missed: a lower bound for the database)."""
+    server, database = used.server / submissions * 1000, sum(used.database.values()) / submissions * 1000
+    rate = 2000 / (server + database) if server + database else float("nan")
+    print(
+        f"  CPU per submission: server {server:.1f} ms, PostgreSQL {database:.1f} ms, load generator "
+        f"{used.load / submissions * 1000:.1f} ms — two cores for server + database alone would take "
+        f"≈ {rate:,.0f} submissions/s ({rate * applications / submissions:,.0f} applications/s; derived, "
+        f"not measured)"
+    )
+
+
 def report(title: str, tally: Tally, seconds: float) -> None:
     done = len(tally.expected)
     applications = sum(tally.expected.values())
@@ -300,8 +362,12 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
               f"{time.perf_counter() - started:.1f} s; {args.workers} server workers, {args.clients} clients, "
               f"{statistics.mean(a.offered for a in applicants):.2f} applications per submission")  # fmt: skip
         warm, _ = load(applicants, args.clients, args.clients, one_submission)
+        before = cpu_now(server, database_url)
         timed, seconds = load(applicants, args.clients, args.submissions, one_submission)
+        after = cpu_now(server, database_url)
         report("POST /bundles/birth/submit", timed, seconds)
+        if before and after and timed.expected:
+            report_cpu(after - before, len(timed.expected), sum(timed.expected.values()))
         journeys, seconds = load(applicants, args.clients, args.journeys, one_journey)
         report("full journey (POST /check, then /submit)", journeys, seconds)
         verify(database_url, warm.expected | timed.expected | journeys.expected)

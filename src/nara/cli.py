@@ -36,6 +36,12 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(registry_app, name="registry")
 
 
+# A worker builds the catalogue's search index as it starts (seconds of CPU); on a busy machine its
+# answer to the supervisor's health check can wait behind that, and the 5 s default had workers killed
+# and restarted for ever.
+WORKER_HEALTHCHECK_SECONDS = 120
+
+
 @app.command()
 def serve(
     host: str = typer.Option(None, help="주소 (기본: NARA_HOST, 127.0.0.1)"),
@@ -52,8 +58,10 @@ def serve(
         f"나라 포털: http://{host}:{port}  (API 문서: http://{host}:{port}/api/v1/docs) — 끝내려면 Ctrl-C"
     )
     uvicorn.run(
-        "nara.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
-    )
+        "nara.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+    )  # fmt: skip
+
 
 
 @db_app.command("upgrade")

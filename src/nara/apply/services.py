@@ -101,9 +101,10 @@ def _claim(session: Session, row: SubmissionRow) -> bool:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = {column.key: getattr(row, column.key) for column in SubmissionRow.__table__.columns}
-    statement = insert(SubmissionRow).values(values)
-    done = session.execute(statement.on_conflict_do_nothing(index_elements=["person_id", "submission_key"]))
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+    statement = insert(SubmissionRow).values(values).on_conflict_do_nothing(
+        index_elements=["person_id", "submission_key"]
+    )
+    return session.execute(statement.returning(SubmissionRow.id)).first() is not None  # (psycopg: rowcount -1)
 
 
 def _drafts(session: Session, request: Request, submission_id: str, now: datetime) -> list[ApplicationRow]:

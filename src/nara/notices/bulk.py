@@ -30,8 +30,8 @@ def insert_one_ignoring_duplicate(session: Session, entity: type[Base], row: dic
     """Insert ``row`` unless it would break a unique constraint; True if it was written."""
     maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = cast(Table, entity.__table__)
-    done = session.execute(maker(table).values(row).on_conflict_do_nothing())
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+    statement = maker(table).values(row).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return session.execute(statement).first() is not None  # (rowcount is -1 here with psycopg)
 
 
 def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:

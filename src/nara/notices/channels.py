@@ -19,14 +19,15 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import and_, insert, literal, select, union_all
+from sqlalchemy import Executable, String, Table, and_, any_, bindparam, insert, literal, select, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from nara.kernel.clock import utcnow
-from nara.notices.bulk import among
 from nara.notices.errors import NoticeInvalid
 from nara.notices.models import ChannelChoiceRow, DeliveryRow, NoticeRow
 
@@ -179,8 +180,18 @@ def check_email(email: str) -> str:
 def queue_deliveries(session: Session, notice_ids: Sequence[str], now: datetime) -> None:
     """Outbox rows for these (new) notices on their citizens' chosen channels — one INSERT … SELECT for
     every channel, so a batch of a thousand notices costs one statement whoever chose what."""
-    if not notice_ids:
-        return
+    if notice_ids:
+        statement = _queue_statement(session.get_bind().dialect.name)
+        session.execute(statement, {"notice_ids": list(notice_ids), "now": now})
+
+
+@cache
+def _queue_statement(dialect: str) -> Executable:
+    """Built once per database kind (a notice per submission made building it a cost of its own)."""
+    if dialect == "postgresql":
+        ids = NoticeRow.id == any_(bindparam("notice_ids", type_=postgresql.ARRAY(String())))
+    else:
+        ids = NoticeRow.id.in_(bindparam("notice_ids", expanding=True))
     chosen = [
         select(
             NoticeRow.id + literal(f":{channel}"),
@@ -189,14 +200,15 @@ def queue_deliveries(session: Session, notice_ids: Sequence[str], now: datetime)
             column,
             literal("pending"),
             literal(0),
-            literal(now, DeliveryRow.created_at.type),
+            bindparam("now", type_=DeliveryRow.created_at.type),
         )
         .join(ChannelChoiceRow, and_(ChannelChoiceRow.person_id == NoticeRow.person_id, column.is_not(None)))
-        .where(among(session, NoticeRow.id, notice_ids))
+        .where(ids)
         for channel, column in ((SMS, ChannelChoiceRow.sms_phone), (EMAIL, ChannelChoiceRow.email))
     ]
     target = ["id", "notice_id", "channel", "address", "status", "attempts", "created_at"]
-    session.execute(insert(DeliveryRow).from_select(target, union_all(*chosen)))
+    table = cast(Table, DeliveryRow.__table__)  # Core: an ORM insert given parameters is a bulk insert
+    return insert(table).from_select(target, union_all(*chosen))
 
 
 def deliver_pending(session: Session, channels: Iterable[Channel], *, limit: int = 500) -> int:
