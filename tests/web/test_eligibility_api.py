@@ -55,8 +55,11 @@ def test_next_question_asks_what_settles_the_most_services_first(client: TestCli
             weights.update(dict.fromkeys(result["missing_facts"], 2 if result["service_id"] in cash else 1))
     assert weights[first["fact"]] == max(weights.values())  # cash benefits count twice
     assert set(first["settles"]) == {r["service_id"] for r in results if first["fact"] in r["missing_facts"]}
-    assert first["fact"] == "household.income_recognised_monthly"  # 생계·의료·주거급여 … all wait on it
-    answered = {**unsure, "household": {"income_recognised_monthly": 5_000_000}}
+    assert first["fact"] == "members.kid.birth_date"  # 아동수당 … and every 시·도's birth services wait on it
+    answered = {
+        **unsure,
+        "members": [FAMILY["members"][0], {**unsure["members"][1], "birth_date": "2019-07-01"}],
+    }
     second = client.post("/api/v1/eligibility/next-question", json=answered).json()
     assert second["fact"] != first["fact"]
     assert second["question"].endswith("?") or second["question"].endswith("요.")
