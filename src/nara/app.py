@@ -29,6 +29,7 @@ from nara.web import (
     apply_documents,
     apply_office,
     apply_pages,
+    apply_submit_api,
     assistant_web,
     eligibility_api,
     errors,
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(office.router)
     app.include_router(apply_api.router)
+    app.include_router(apply_submit_api.router)
     app.include_router(apply_documents.api)
     app.include_router(apply_documents.router)
     app.include_router(apply_office.router)

@@ -63,7 +63,6 @@ def serve(
     )  # fmt: skip
 
 
-
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply database migrations."""

@@ -25,6 +25,14 @@ class AlreadyApplied(NaraError):
     title = "이미 신청하신 서비스입니다."
 
 
+class ConsentRequired(NaraError):
+    """The facts an application needs are read only with the citizen's consent, and there is none yet."""
+
+    code = "apply.consent_required"
+    status = 409
+    title = "신청에 쓸 정보에 먼저 동의해 주세요."
+
+
 class DecisionConflict(NaraError):
     """The application moved on (decided, or changed by someone else) since the official opened it."""
 

@@ -89,7 +89,9 @@ def submit(session: Session, request: Request) -> Submission:
     session.flush()
     notices.send(session, _received_notice(request, row, drafts))
     ordered = sorted(drafts, key=lambda draft: draft.id)  # as submission() reads them: one created_at
-    return Submission(row.id, row.submission_key, row.bundle, now, tuple(map(application_view, ordered)))
+    return Submission(
+        row.id, row.submission_key, row.bundle, now, tuple(map(application_view, ordered)), received_now=True
+    )
 
 
 def _claim(session: Session, row: SubmissionRow) -> bool:
@@ -101,10 +103,9 @@ def _claim(session: Session, row: SubmissionRow) -> bool:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = {column.key: getattr(row, column.key) for column in SubmissionRow.__table__.columns}
-    statement = insert(SubmissionRow).values(values).on_conflict_do_nothing(
-        index_elements=["person_id", "submission_key"]
-    )
-    return session.execute(statement.returning(SubmissionRow.id)).first() is not None  # (psycopg: rowcount -1)
+    statement = insert(SubmissionRow).values(values)
+    statement = statement.on_conflict_do_nothing(index_elements=["person_id", "submission_key"])
+    return session.execute(statement.returning(SubmissionRow.id)).first() is not None  # (rowcount: -1)
 
 
 def _drafts(session: Session, request: Request, submission_id: str, now: datetime) -> list[ApplicationRow]:

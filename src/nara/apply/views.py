@@ -88,6 +88,7 @@ class Submission:
     bundle: str | None
     created_at: datetime
     applications: tuple[Application, ...]
+    received_now: bool = False  # written by this call (False: an earlier submission with the same key)
 
 
 def application_view(row: ApplicationRow, events: Iterable[EventRow] = ()) -> Application:

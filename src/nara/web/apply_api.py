@@ -50,7 +50,7 @@ class BundlePublic(BaseModel):
     questions: list[FieldPublic]
     services: list[FormPublic]
     local: dict[str, list[FormPublic]] = Field(
-        description="시·도 코드 (2자리) → 그 지역 주민에게 더해지는 지역 서비스"
+        description="시·도 코드 (2자리) 또는 시군구 코드 (5자리) → 그 지역 주민에게 더해지는 지역 서비스"
     )
 
 
@@ -106,7 +106,7 @@ def _bundle(bundle: apply.Bundle) -> BundlePublic:
     )  # fmt: skip
 
 
-def _application(found: apply.Application) -> ApplicationPublic:
+def application_public(found: apply.Application) -> ApplicationPublic:
     events = [
         EventPublic(at=e.at, status=e.status, status_label=e.status_label, office_name=e.office_name,
                     reason=e.reason, note=e.note)
@@ -134,14 +134,14 @@ def get_bundle(bundle_id: Annotated[str, Path(max_length=40, pattern=r"^[a-z_]+$
 @router.get("/me/applications", summary="내 신청 현황")
 def my_applications(request: Request, principal: Reader) -> list[ApplicationPublic]:
     with app_state(request).sessions() as session:
-        return [_application(a) for a in apply.applications_of(session, principal.person_id or "")]
+        return [application_public(a) for a in apply.applications_of(session, principal.person_id or "")]
 
 
 @router.get("/me/applications/{application_id}", summary="신청 하나와 처리 과정, 제출 서류")
 def my_application(request: Request, application_id: ApplicationId, principal: Reader) -> ApplicationPublic:
     person = principal.person_id or ""
     with app_state(request).sessions() as session:
-        found = _application(apply.application_of(session, person, application_id))
+        found = application_public(apply.application_of(session, person, application_id))
         documents = apply.documents_of(session, person, application_id)
     found.documents_needed = list(documents.missing)
     found.documents = [document_public(u) for u in documents.uploads]
