@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -20,9 +21,6 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from joserfc import jws
-from joserfc.errors import JoseError
-from joserfc.jwk import OKPKey
 
 
 @dataclass(frozen=True)
@@ -48,16 +46,14 @@ class SigningKey:
 
     def sign_jws(self, payload: Mapping[str, Any], typ: str) -> str:
         """``payload`` as a compact JWS signed with this key (header: alg, kid, typ)."""
-        header = {"alg": JWS_ALGORITHM, "kid": self.key_id, "typ": typ}
+        header = {"alg": JWS_ALGORITHM, "kid": self._key_id, "typ": typ}
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-        return jws.serialize_compact(header, body, self._jose_private, algorithms=[JWS_ALGORITHM])
+        signing_input = f"{_b64(_json(header))}.{_b64(body)}"
+        return f"{signing_input}.{self.sign(signing_input.encode('ascii'))}"
 
     @cached_property
-    def _jose_private(self) -> OKPKey:
-        pem = self.private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        return OKPKey.import_key(pem)
+    def _key_id(self) -> str:
+        return self.key_id
 
 
 JWS_ALGORITHM = "Ed25519"
@@ -68,8 +64,26 @@ class SignatureInvalid(ValueError):
 
 
 @lru_cache(maxsize=256)
-def _okp_public(x: str) -> OKPKey:
-    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": x})
+def _okp_public(x: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(_unb64(x))
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(part: str) -> bytes:
+    """Unpadded base64url (RFC 7515 §2) and nothing else: a stray character is an error, not skipped."""
+    if not _BASE64URL.fullmatch(part) or len(part) % 4 == 1:
+        raise ValueError("base64url가 아닙니다.")
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
 
 
 def public_jwk(public: Ed25519PublicKey) -> dict[str, str]:
@@ -83,10 +97,12 @@ def read_jws(token: str, keys: Mapping[str, Mapping[str, str]], typ: str) -> tup
     Raises SignatureInvalid, saying why, for anything else: a bad shape, an unknown key, another
     algorithm or type, a changed byte.
     """
+    parts = token.split(".")
     try:
-        header_part = token.split(".")[0]
-        header = json.loads(base64.urlsafe_b64decode(header_part + "=" * (-len(header_part) % 4)))
-    except (ValueError, IndexError) as error:
+        if len(parts) != 3:
+            raise ValueError("세 부분이 아닙니다.")
+        header = json.loads(_unb64(parts[0]))
+    except ValueError as error:
         raise SignatureInvalid("JWS 형식이 아닙니다.") from error
     if not isinstance(header, dict) or header.get("alg") != JWS_ALGORITHM:
         raise SignatureInvalid(f"서명 알고리즘은 {JWS_ALGORITHM}만 받습니다.")
@@ -97,9 +113,9 @@ def read_jws(token: str, keys: Mapping[str, Mapping[str, str]], typ: str) -> tup
         raise SignatureInvalid(f"알 수 없는 서명 키입니다: {header.get('kid')}")
     try:
         public = _okp_public(str(jwk.get("x")))
-        verified = jws.deserialize_compact(token, public, algorithms=[JWS_ALGORITHM])
-        return header, json.loads(verified.payload)
-    except (JoseError, ValueError) as error:
+        public.verify(_unb64(parts[2]), f"{parts[0]}.{parts[1]}".encode("ascii"))
+        return header, json.loads(_unb64(parts[1]))
+    except (InvalidSignature, ValueError) as error:
         raise SignatureInvalid("서명이 내용과 맞지 않습니다: 위조되었거나 바뀌었습니다.") from error
 
 
