@@ -56,10 +56,11 @@ OTHER_FAMILY: dict[str, dict[str, Any]] = {
     "645000000107": {"third": True},  # 전북 셋째아 이상 육아용품
 }
 
-# 시군구 that still have fewer than three local birth services (the catalogue of 2025-07 has no more 시·도-level
-# birth programmes for 대구, 경기, 경남 and 전북; their 시군구's own are not written yet). Shrink it as they come.
-SHORT_SIDO = {"27", "41", "48", "52"}  # 대구, 경기, 경남, 전북
-WITH_OWN = ("27290", "41430", "4812", "52140")  # 달서구, 의왕시, 창원시 and its 구, 익산시
+# 시군구 that still have fewer than three local birth services: the national catalogue of 2025-07 has no more
+# 시·도-level birth programmes for 대구, 경기, 경남 and 전북, and these 시군구 have none of their own written yet.
+# Shrink it as they come.
+SHORT_SIDO = {"27", "48", "52"}  # 대구, 경남, 전북
+WITH_OWN = ("27290", "4812", "52140")  # 달서구, 창원시 and its 구, 익산시
 SHORT = {
     code for code, _, _ in rules.sigungu_table() if code[:2] in SHORT_SIDO and not code.startswith(WITH_OWN)
 }
