@@ -57,13 +57,9 @@ OTHER_FAMILY: dict[str, dict[str, Any]] = {
 }
 
 # 시군구 that still have fewer than three local birth services: the national catalogue of 2025-07 has no more
-# 시·도-level birth programmes for 대구, 경기, 경남 and 전북, and these 시군구 have none of their own written yet.
-# Shrink it as they come.
-SHORT_SIDO = {"27", "48", "52"}  # 대구, 경남, 전북
-WITH_OWN = ("27290", "4812", "52140")  # 달서구, 창원시 and its 구, 익산시
-SHORT = {
-    code for code, _, _ in rules.sigungu_table() if code[:2] in SHORT_SIDO and not code.startswith(WITH_OWN)
-}
+# 시·도-level birth programmes for 대구 and 전북, and no birth grant of their own for these (대구 중구, 수성구: none;
+# 서구: only a 출생축하카드; 북구: only a pregnancy test; 전북 고창군: none). Shrink it as they come.
+SHORT = {"27110", "27170", "27230", "27260", "52790"}
 
 
 def local_services(region: str) -> tuple[str, ...]:
