@@ -175,10 +175,13 @@ def _check(request: Request, kind: str, key: str, principal: identity.Principal,
 def _reverified(request: Request, person: str, given: dict[str, str]) -> apply.Household:
     state = app_state(request)
     with state.sessions() as session:
-        consent_id = given.get("consent_id", "")
-        if not any(c.id == consent_id for c in _consents(session, person)):
-            raise apply.ApplyInvalid("동의가 끝났거나 철회되었습니다. 처음부터 다시 시작해 주세요.")
-    return apply.reverify(state.exchange, person, consent_id, given.get("carried", ""))
+        _check_consent(session, person, given.get("consent_id", ""))
+    return apply.reverify(state.exchange, person, given["consent_id"], given.get("carried", ""))
+
+
+def _check_consent(session: Any, person: str, consent_id: str) -> None:
+    if not any(c.id == consent_id for c in _consents(session, person)):
+        raise apply.ApplyInvalid("동의가 끝났거나 철회되었습니다. 처음부터 다시 시작해 주세요.")
 
 
 def _consents(session: Any, person: str) -> list[consent.Consent]:
@@ -246,11 +249,21 @@ def _submit(request: Request, kind: str, key: str, principal: identity.Principal
     submission_key = given.get("submission_key", "")
     if not 16 <= len(submission_key) <= 80:
         raise apply.ApplyInvalid("신청 화면이 오래되었습니다. 처음부터 다시 시작해 주세요.")
-    with state.sessions() as session:
-        earlier = apply.submission(session, person, submission_key)
-    if earlier is not None:  # a double click, a retry, browser back: the same submission, nothing new
-        return RedirectResponse(f"/me/applications?submitted={submission_key}", status_code=303)
-    found = _reverified(request, person, given)
+    with transaction(state.sessions) as session:  # one transaction: the key, the consent, the writes
+        # A double click, a retry, browser back: the key's submission is there, nothing new.
+        if apply.submission(session, person, submission_key) is None:
+            refused = _submit_new(request, session, kind, journey, person, given)
+            if refused is not None:
+                return refused
+    # committed before the citizen sees 접수되었습니다
+    return RedirectResponse(f"/me/applications?submitted={submission_key}", status_code=303)
+
+
+def _submit_new(request: Request, session: Any, kind: str, journey: apply.Bundle, person: str,
+                given: dict[str, str]) -> HTMLResponse | None:  # fmt: skip
+    """Submit in ``session``; the review page again (nothing written) if nothing valid was chosen."""
+    _check_consent(session, person, given.get("consent_id", ""))
+    found = apply.reverify(app_state(request).exchange, person, given["consent_id"], given.get("carried", ""))
     answers = apply.parse_answers(journey.questions, given)
     checks = apply.check_bundle(journey, found, answers, today())
     chosen = {c.service_id: c for c in checks if c.offered and given.get(f"choose.{c.service_id}") == "yes"}
@@ -259,15 +272,13 @@ def _submit(request: Request, kind: str, key: str, principal: identity.Principal
         if not chosen:
             raise apply.ApplyInvalid("신청할 서비스를 하나 이상 골라 주세요.")
     except apply.ApplyInvalid as error:
-        return _review(request, kind, journey, found, given, checks, submission_key, error)
-    request_ = apply.Request(
-        person_id=person, submission_key=submission_key, household=found, checks=chosen,
+        return _review(request, kind, journey, found, given, checks, given["submission_key"], error)
+    apply.submit(session, apply.Request(
+        person_id=person, submission_key=given["submission_key"], household=found, checks=chosen,
         bundle=journey if kind == "bundles" else None, answers=answers, fields=fields,
         corrections=tuple(_corrections(given)),
-    )  # fmt: skip
-    with transaction(state.sessions) as session:
-        apply.submit(session, request_)  # committed before the citizen sees 접수되었습니다
-    return RedirectResponse(f"/me/applications?submitted={submission_key}", status_code=303)
+    ))  # fmt: skip
+    return None
 
 
 def _fields(service_id: str, given: dict[str, str]) -> dict[str, Any]:
