@@ -3,7 +3,7 @@ life-event bundles (원스톱 패키지) that fan out to every agency, the agenc
 timeline the citizen follows, and the documents uploaded for an application (제출 서류). Notices go to
 the citizen's 전자 사서함 through ``nara.notices``."""
 
-from nara.apply.check import ServiceCheck, check, check_bundle, parse_answers, situation
+from nara.apply.check import ServiceCheck, check, check_bundle, parse_answers, parse_fields, situation
 from nara.apply.consents import give as give_consent
 from nara.apply.consents import usable as usable_consent
 from nara.apply.documents import (
@@ -126,6 +126,7 @@ __all__ = [
     "office_of",
     "open_application",
     "parse_answers",
+    "parse_fields",
     "queue",
     "read",
     "request_supplement",

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from nara import rules
 from nara.apply.errors import ApplyInvalid
 from nara.apply.household import Household, Member
-from nara.apply.specs import Bundle, FormField, Question
+from nara.apply.specs import Bundle, FormField, Question, form
 
 _MEMBER_FIELDS = set(rules.Situation.model_fields["members"].annotation.__args__[0].model_fields)  # type: ignore[union-attr]
 _HOUSEHOLD_FIELDS = set(rules.Situation.model_fields["household"].annotation.model_fields)  # type: ignore[union-attr]
@@ -60,6 +60,21 @@ def parse_answers(
     if problems:
         raise ApplyInvalid(" ".join(problems.values()), fields=problems)
     return answers
+
+
+def parse_fields(service_id: str, given: dict[str, str], prefix: str) -> dict[str, Any]:
+    """A service form's own fields as values; an error names each bad field ``<prefix>.<service>.<name>``
+    (as the page or the API called it) and says which service it belongs to."""
+    spec = form(service_id)
+    if spec is None:
+        raise ApplyInvalid(f"온라인으로 신청할 수 없는 서비스입니다: {service_id}")
+    try:
+        return parse_answers(spec.fields, given)
+    except ApplyInvalid as error:
+        problems = error.fields.get("fields", {})
+        raise ApplyInvalid(f"{spec.service}: {error.detail}", fields={
+            f"{prefix}.{service_id}.{name}": text for name, text in problems.items()
+        }) from error  # fmt: skip
 
 
 def _value(question: FormField, text: str) -> Any:

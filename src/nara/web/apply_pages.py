@@ -282,15 +282,9 @@ def _submit_new(request: Request, session: Any, kind: str, journey: apply.Bundle
 
 
 def _fields(service_id: str, given: dict[str, str]) -> dict[str, Any]:
-    spec = apply.form(service_id)
-    assert spec is not None
-    own = {f.name: given.get(f"field.{service_id}.{f.name}", "") for f in spec.fields}
-    try:
-        return apply.parse_answers(spec.fields, own)
-    except apply.ApplyInvalid as error:
-        raise apply.ApplyInvalid(f"{spec.service}: {error.detail}", fields={
-            f"field.{service_id}.{name}": text for name, text in error.fields.get("fields", {}).items()
-        }) from error  # fmt: skip
+    own = {key.removeprefix(f"field.{service_id}."): value for key, value in given.items()
+           if key.startswith(f"field.{service_id}.")}  # fmt: skip
+    return apply.parse_fields(service_id, own, "field")
 
 
 @router.get("/me/applications", response_class=HTMLResponse)

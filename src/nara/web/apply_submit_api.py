@@ -13,7 +13,7 @@ without it the registries are read afresh, each read in the access log like any 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Request, Response
 from pydantic import BaseModel, Field
@@ -182,7 +182,7 @@ def submit(
     submitted = apply.Request(
         person_id=person, submission_key=idempotency_key, household=found, checks=chosen,
         bundle=journey if kind == "bundles" else None, answers=answers,
-        fields={s: _fields(s, body.fields.get(s, {})) for s in chosen},
+        fields={s: apply.parse_fields(s, body.fields.get(s, {}), "fields") for s in chosen},
         corrections=tuple(apply.Correction(c.fact, c.claimed.strip(), c.reason.strip()) for c in body.corrections),
     )  # fmt: skip
     with transaction(state.sessions) as session:
@@ -202,17 +202,6 @@ def _chosen(checks: dict[str, apply.ServiceCheck], service_id: str) -> apply.Ser
         reason = " ".join(found.explanation) or "받을 수 없습니다."
         raise apply.ApplyInvalid(f"{found.name}: {reason}", fields={"services": service_id})
     return found
-
-
-def _fields(service_id: str, given: dict[str, str]) -> dict[str, Any]:
-    spec = apply.form(service_id)
-    assert spec is not None
-    try:
-        return apply.parse_answers(spec.fields, given)
-    except apply.ApplyInvalid as error:
-        raise apply.ApplyInvalid(f"{spec.service}: {error.detail}", fields={
-            f"fields.{service_id}.{name}": text for name, text in error.fields.get("fields", {}).items()
-        }) from error  # fmt: skip
 
 
 def _submission(done: apply.Submission) -> SubmissionPublic:
