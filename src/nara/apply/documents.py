@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from nara import audit
 from nara.apply.errors import ApplicationNotFound, DocumentRejected, DocumentsClosed, DocumentTooLarge
 from nara.apply.models import ApplicationRow, DocumentRow, EventRow
-from nara.apply.office import _REVIEW, Official, _access, _row
+from nara.apply.office import REVIEW_ROLES, Official, access_event, application_for
 from nara.apply.statuses import OPEN
 from nara.apply.statuses import label as status_label
 from nara.kernel.clock import utcnow
@@ -152,7 +152,7 @@ def documents_of(session: Session, person_id: str, application_id: str) -> Docum
 
 def documents_for_office(session: Session, application_id: str, official: Official) -> Documents:
     """The documents of an application this official may open (the same rule as opening it)."""
-    return _documents(session, _row(session, application_id, official, _REVIEW))
+    return _documents(session, application_for(session, application_id, official, REVIEW_ROLES))
 
 
 def upload_document(
@@ -200,12 +200,12 @@ def download_document(
 ) -> DocumentFile:
     """One file of an application this official may open; the download is an access-log record with the
     application's receipt number, in the caller's transaction (no record, no file)."""
-    row = _row(session, application_id, official, _REVIEW)
+    row = application_for(session, application_id, official, REVIEW_ROLES)
     document = session.get(DocumentRow, document_id)
     if document is None or document.application_id != row.id:
         raise ApplicationNotFound("서류를 찾을 수 없습니다. 신청 화면에서 다시 골라 주세요.")
     read = dataclasses.replace(
-        _access(row, official.actor(row.office)), facts=(f"제출 서류: {document.label}",)
+        access_event(row, official.actor(row.office)), facts=(f"제출 서류: {document.label}",)
     )
     audit.record_access(session, read)
     return DocumentFile(_upload(document), document.content)

@@ -24,7 +24,7 @@ from nara.kernel.clock import utcnow
 
 PURPOSE = "benefit_determination"
 SECOND_LOOK_SHARE = 0.1  # 표본 재검토: about one clear case in ten goes to a second official
-_REVIEW = ("checker", "decider", "supervisor")
+REVIEW_ROLES = ("checker", "decider", "supervisor")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class BulkResult:
 
 def queue(session: Session, office: str, official: Official, *, open_only: bool = True) -> list[Application]:
     """The office's applications, oldest first (the order they should be handled in)."""
-    _require(official, office, (*_REVIEW, "auditor"))
+    _require(official, office, (*REVIEW_ROLES, "auditor"))
     query = select(ApplicationRow).where(ApplicationRow.office == office)
     if open_only:
         query = query.where(ApplicationRow.status.in_((*OPEN, "approved")))
@@ -59,9 +59,9 @@ def queue(session: Session, office: str, official: Official, *, open_only: bool 
 def open_application(session: Session, application_id: str, official: Official) -> Application:
     """The application with its facts and sources; the opening is an access-log record tied to it, and a
     new application moves to 검토중."""
-    row = _row(session, application_id, official, _REVIEW)
+    row = application_for(session, application_id, official, REVIEW_ROLES)
     actor = official.actor(row.office)
-    audit.record_access(session, _access(row, actor))
+    audit.record_access(session, access_event(row, actor))
     if row.status == "received":
         _move(session, row, "in_review", actor, allowed=("received",))
     return _view(session, row.id)
@@ -70,7 +70,7 @@ def open_application(session: Session, application_id: str, official: Official) 
 def request_supplement(session: Session, application_id: str, official: Official, note: str,
                        version: int | None = None) -> Application:  # fmt: skip
     """보완요청: what is missing, in the official's words; the citizen is told at once."""
-    row = _row(session, application_id, official, _REVIEW)
+    row = application_for(session, application_id, official, REVIEW_ROLES)
     if not note.strip():
         raise ApplyInvalid("무엇을 보완해야 하는지 적어 주세요.", field="note")
     actor = official.actor(row.office)
@@ -114,7 +114,7 @@ def _uploaded_since_request(session: Session, application_id: str) -> list[str]:
 def decide(session: Session, application_id: str, official: Official, *, approve: bool,
            reason_code: str | None = None, note: str = "", version: int | None = None) -> Application:  # fmt: skip
     """승인 or 반려 (with a reason code and the official's sentence). Only a 결정권자 decides."""
-    row = _row(session, application_id, official, ("decider",))
+    row = application_for(session, application_id, official, ("decider",))
     if not approve and (reason_code not in REJECTION_REASONS or not note.strip()):
         raise ApplyInvalid("반려할 때는 사유를 고르고 설명을 적어 주세요.", field="reason_code")
     if row.second_look and row.bulk_by == official.account_id:
@@ -130,7 +130,7 @@ def decide(session: Session, application_id: str, official: Official, *, approve
 
 def complete(session: Session, application_id: str, official: Official) -> Application:
     """지급 (money paid) or 제공 (service provided) after an approval."""
-    row = _row(session, application_id, official, ("decider", "checker"))
+    row = application_for(session, application_id, official, ("decider", "checker"))
     status = "paid" if row.eligibility.get("amount") else "provided"
     _move(session, row, status, official.actor(row.office), allowed=("approved",))
     text = (
@@ -156,7 +156,7 @@ def bulk_approve(session: Session, office: str, official: Official, *, limit: in
     sampled = set(_sample(rows, rng or random.SystemRandom()))
     actor, approved, second = official.actor(office), [], []
     for row in rows:
-        audit.record_access(session, _access(row, actor))
+        audit.record_access(session, access_event(row, actor))
         if row.id in sampled:
             _flag_second_look(session, row, official)
             second.append(_view(session, row.id))
@@ -189,7 +189,10 @@ def _require(official: Official, office: str, roles: tuple[str, ...]) -> None:
         raise ApplicationNotFound("이 기관의 신청이 아니거나, 볼 권한이 없습니다.")
 
 
-def _row(session: Session, application_id: str, official: Official, roles: tuple[str, ...]) -> ApplicationRow:
+def application_for(
+    session: Session, application_id: str, official: Official, roles: tuple[str, ...]
+) -> ApplicationRow:
+    """The application, read afresh, if ``official`` holds one of ``roles`` in its deciding office."""
     row = session.get(ApplicationRow, application_id, populate_existing=True)
     if row is None or row.office not in official.offices(*roles):
         raise ApplicationNotFound("이 기관의 신청이 아니거나, 볼 권한이 없습니다.")
@@ -231,7 +234,8 @@ def _korean_time(moment: datetime) -> str:
     return notices.korean_time(moment)
 
 
-def _access(row: ApplicationRow, actor: str) -> audit.AccessEvent:
+def access_event(row: ApplicationRow, actor: str) -> audit.AccessEvent:
+    """The access-log record of an official reading this application (its receipt number as case)."""
     facts = tuple(sorted({str(f["name"]) for f in row.facts if f.get("agency")})) or ("member.name",)
     return audit.AccessEvent(
         actor=actor, subject=row.person_id, facts=facts, purpose=PURPOSE,

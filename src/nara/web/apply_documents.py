@@ -25,7 +25,7 @@ from nara.kernel.db import transaction
 from nara.kernel.errors import NaraError
 from nara.web.access import allow, form_page
 from nara.web.api import PROBLEM_RESPONSES
-from nara.web.apply_office import _office_checked, official_of
+from nara.web.apply_office import office_checked, official_of
 from nara.web.deps import app_state
 
 router = APIRouter(include_in_schema=False)
@@ -162,7 +162,7 @@ def application_page(
 def download(
     request: Request, application_id: ApplicationId, document_id: DocumentId, principal: Official
 ) -> Response:
-    _office_checked(request, principal, application_id)
+    office_checked(request, principal, application_id)
     with transaction(app_state(request).sessions) as session:  # the access-log record commits first
         found = apply.download_document(session, application_id, document_id, official_of(principal))
     return Response(

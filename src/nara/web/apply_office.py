@@ -48,7 +48,7 @@ def bulk(request: Request, office: OfficeCode, principal: Official) -> Response:
     return RedirectResponse(f"/office/queues/{office}?done=bulk&count={counts}", status_code=303)
 
 
-def _office_checked(request: Request, principal: identity.Principal, application_id: str,
+def office_checked(request: Request, principal: identity.Principal, application_id: str,
                     role: str | None = None) -> str:  # fmt: skip
     with app_state(request).sessions() as session:
         office = apply.office_of(session, application_id)
@@ -60,7 +60,7 @@ def _office_checked(request: Request, principal: identity.Principal, application
 
 @router.get("/office/applications/{application_id}", response_class=HTMLResponse)
 def application_page(request: Request, application_id: ApplicationId, principal: Official) -> HTMLResponse:
-    office = _office_checked(request, principal, application_id)
+    office = office_checked(request, principal, application_id)
     with transaction(app_state(request).sessions) as session:  # the opening is logged with the case
         opened = apply.open_application(session, application_id, official_of(principal))
         documents = apply.documents_for_office(session, application_id, official_of(principal))
@@ -76,7 +76,7 @@ def supplement(
     request: Request, application_id: ApplicationId, principal: Official,
     note: Annotated[str, Form(max_length=2000)] = "", version: Version = None,
 ) -> Response:  # fmt: skip
-    _office_checked(request, principal, application_id)
+    office_checked(request, principal, application_id)
     with transaction(app_state(request).sessions) as session:
         apply.request_supplement(session, application_id, official_of(principal), note, version)
     return RedirectResponse(f"/office/applications/{application_id}?done=supplement", status_code=303)
@@ -89,7 +89,7 @@ def decide(
     reason_code: Annotated[str, Form(max_length=40)] = "",
     note: Annotated[str, Form(max_length=2000)] = "", version: Version = None,
 ) -> Response:  # fmt: skip
-    _office_checked(request, principal, application_id, "decider")
+    office_checked(request, principal, application_id, "decider")
     with transaction(app_state(request).sessions) as session:
         apply.decide(session, application_id, official_of(principal), approve=decision == "approve",
                      reason_code=reason_code or None, note=note, version=version)  # fmt: skip
@@ -98,7 +98,7 @@ def decide(
 
 @router.post("/office/applications/{application_id}/complete")
 def complete(request: Request, application_id: ApplicationId, principal: Official) -> Response:
-    _office_checked(request, principal, application_id)
+    office_checked(request, principal, application_id)
     with transaction(app_state(request).sessions) as session:
         apply.complete(session, application_id, official_of(principal))
     return RedirectResponse(f"/office/applications/{application_id}?done=complete", status_code=303)
