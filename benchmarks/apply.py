@@ -244,25 +244,30 @@ def load(
 
 @dataclass
 class Cpu:
-    """CPU seconds used so far by the server's processes, the database's backends for this run, and this
-    load generator: per submission, the machine's cost of one whatever the wall clock says."""
+    """CPU seconds used so far by the server's processes, PostgreSQL (the postmaster, its live backends and
+    the ones it has reaped), and this load generator: per submission, what one costs the machine."""
 
     server: float
-    database: dict[int, float]  # per backend process: they come and go with the pool's connections
+    database: float
     load: float
 
     def __sub__(self, earlier: Cpu) -> Cpu:
-        database = {pid: used - earlier.database.get(pid, 0.0) for pid, used in self.database.items()}
-        return Cpu(self.server - earlier.server, database, self.load - earlier.load)
+        return Cpu(self.server - earlier.server, self.database - earlier.database, self.load - earlier.load)
 
 
-def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of one process (all its threads), 0 if it is gone."""
+def _cpu_of(pid: int, *, reaped: bool = False) -> float:
+    """User + system CPU seconds of one process (all its threads), with ``reaped`` also those of its
+    children that have ended; 0 if it is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _tree(pid: int) -> list[int]:
@@ -272,28 +277,29 @@ def _tree(pid: int) -> list[int]:
 
 
 def cpu_now(server: live_server.Server, database_url: str) -> Cpu | None:
-    """None where /proc is not there to read (not Linux)."""
+    """None where /proc is not there to read (not Linux). PostgreSQL counts all of the local server
+    (backends come and go with the pools): a quiet machine keeps other databases' share small."""
     if server.process is None or not Path("/proc/self/stat").exists():
         return None
-    backends: list[int] = []
+    database = 0.0
     if make_url(database_url).get_backend_name() == "postgresql":
         engine = make_engine(database_url)
         with engine.connect() as connection:
-            query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            backends = [int(pid) for pid in connection.scalars(text(query))]
+            backend = int(connection.scalar(text("SELECT pg_backend_pid()")) or 0)
+            postmaster = _parent(backend)
+            database = _cpu_of(postmaster, reaped=True) + sum(map(_cpu_of, _tree(postmaster)[1:]))
         engine.dispose()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return Cpu(
         server=sum(map(_cpu_of, _tree(server.process.pid))),
-        database={pid: _cpu_of(pid) for pid in backends},
+        database=database,
         load=usage.ru_utime + usage.ru_stime,
     )
 
 
 def report_cpu(used: Cpu, submissions: int, applications: int) -> None:
-    """CPU per submission, and what two cores would serve were the load generator on another machine
-    (database backends that ended during the run are missed: a lower bound for the database)."""
-    server, database = used.server / submissions * 1000, sum(used.database.values()) / submissions * 1000
+    """CPU per submission, and what two cores would serve were the load generator on another machine."""
+    server, database = used.server / submissions * 1000, used.database / submissions * 1000
     rate = 2000 / (server + database) if server + database else float("nan")
     print(
         f"  CPU per submission: server {server:.1f} ms, PostgreSQL {database:.1f} ms, load generator "

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from nara import assistant, identity, notices, registry
@@ -86,10 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sites.register_sites(sessions, settings)
-        search.index()
-        assistant.prepare(
-            today()
-        )  # Korean analyser and compiled rules, before the first message  # build the search index before the first citizen waits for it
+        search.index()  # the search index, before the first citizen waits for it
+        assistant.prepare(today())  # the Korean analyser and compiled rules, before the first message
+        # Blocking handlers run in the thread pool; a few at a time keep a worker's CPU on requests
+        # rather than on its threads taking turns (40, the default, was slower on two cores).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         yield
         app.state.nara.exchange.store.dispose()
         engine.dispose()

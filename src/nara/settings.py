@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     host: str = "127.0.0.1"
     port: int = 8000
+    worker_threads: int = Field(default=8, ge=1, le=200)  # blocking requests a worker runs at once
     search_page_size: int = Field(default=10, ge=1, le=100)
     audit_key_path: Path = PROJECT_ROOT / "var" / "keys" / "audit-ed25519.pem"  # made on first use if absent
     # Agency registries: one SQLite file each ({agency}), or one PostgreSQL schema each (no {agency}).

@@ -5,9 +5,11 @@ with the code from the development outbox and sign in over HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -99,7 +101,8 @@ class Server:
         command = [*NARA, "serve", "--workers", str(self.workers)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env | {"NARA_FAILPOINTS": failpoints}, stdout=log, stderr=log
+                command, cwd=ROOT, env=self.env | {"NARA_FAILPOINTS": failpoints}, stdout=log, stderr=log,
+                start_new_session=True,  # a process group of its own: stop() ends the workers too
             )
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
@@ -117,13 +120,19 @@ class Server:
         return self.process.wait(timeout=timeout)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        """The server and every worker it started (its own process group): a worker left behind would
+        hold its port and, its supervisor gone, spin on the health-check pipe."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""

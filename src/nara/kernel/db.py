@@ -45,6 +45,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Connections a process keeps open (PostgreSQL): as many as requests a worker's thread pool runs at once
+# is about right; SQLAlchemy's default of 5 closed and reopened the rest with every busy moment (a new
+# backend process each time).
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another's transaction before "database is locked"
 
 
@@ -53,7 +58,8 @@ def make_engine(database_url: str, **options: Any) -> Engine:
     waits its turn (several server workers write at once) and savepoints inside a real transaction."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **options)
+        pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW} | options
+        return create_engine(url, pool_pre_ping=True, **pool)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}

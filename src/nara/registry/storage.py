@@ -69,6 +69,7 @@ class RegistryStore:
         self.url = url
         self.catalogue = facts or catalogue()
         self._engines: dict[str, Engine] = {}
+        self._shared: Engine | None = None  # the database of every registry's schema, when they share one
         self._tables = {
             code: _records_table(self.catalogue.facts_of(code)) for code in self.catalogue.agencies
         }
@@ -81,10 +82,12 @@ class RegistryStore:
     def _open(self, agency: str) -> Engine:
         if "{agency}" in self.url:
             return make_engine(self.url.replace("{agency}", agency))
-        engine = make_engine(self.url).execution_options(schema_translate_map={None: f"registry_{agency}"})
-        if engine.dialect.name == "sqlite":
-            raise ValueError("SQLite registries need {agency} in NARA_REGISTRY_URL (one file per registry).")
-        return engine
+        if self._shared is None:
+            self._shared = make_engine(self.url)
+            if self._shared.dialect.name == "sqlite":
+                raise ValueError("SQLite registries need {agency} in NARA_REGISTRY_URL (one file per registry).")
+        # One schema per registry in one database: one pool of connections for all of them.
+        return self._shared.execution_options(schema_translate_map={None: f"registry_{agency}"})
 
     def table(self, agency: str) -> Table:
         return self._tables[agency]
@@ -268,6 +271,9 @@ class RegistryStore:
     def dispose(self) -> None:
         for engine in self._engines.values():
             engine.dispose()
+        if self._shared is not None:
+            self._shared.dispose()
+            self._shared = None
         self._engines.clear()
 
 
