@@ -41,7 +41,7 @@ pytest:
 	NARA_TEST_TARGET=sqlite $(BIN)/pytest -n 2 -q
 	@if [ -n "$$NARA_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again, against PostgreSQL ($$NARA_TEST_DATABASE_URL)"; \
-		NARA_TEST_TARGET=postgresql $(BIN)/pytest -q -m "not browser and not spark"; \
+		NARA_TEST_TARGET=postgresql $(BIN)/pytest -q -m "not browser and not spark and not pure"; \
 	else echo "NARA_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)."; fi
 
 ## make import-gov24 FILE=...: import a national catalog dump into the development database
