@@ -11,7 +11,8 @@ it too); ``--database-url sqlite`` compares SQLite (registries as SQLite files b
 
 1. ``--citizens`` married women of 20 to 45 enrol (name, birth date, the one-time code from the development
    outbox) and sign in, then each walks 행복출산 to its review page (consent → facts → check).
-2. Submissions: ``--clients`` threads, each with its own citizens (one httpx client per citizen), POST
+2. Submissions: ``--clients`` threads, each with its own citizens (one httpx client per citizen, a new
+   connection per request, so the server's workers share the load as they would many citizens'), POST
    /bundles/birth/submit with the review page's form, each time with a new submission key and a new baby's
    name — a full bundle of applications every time. After ``--clients`` untimed warm-up posts,
    ``--submissions`` are timed: submissions/s, applications/s, p50/p95 of the POST (until its 303), errors.
@@ -250,9 +251,12 @@ class Cpu:
     server: float
     database: float
     load: float
+    workers: dict[int, float] = field(default_factory=dict)  # the server's processes, each
 
     def __sub__(self, earlier: Cpu) -> Cpu:
-        return Cpu(self.server - earlier.server, self.database - earlier.database, self.load - earlier.load)
+        workers = {pid: used - earlier.workers.get(pid, 0.0) for pid, used in self.workers.items()}
+        return Cpu(self.server - earlier.server, self.database - earlier.database, self.load - earlier.load,
+                   workers)  # fmt: skip
 
 
 def _cpu_of(pid: int, *, reaped: bool = False) -> float:
@@ -290,11 +294,9 @@ def cpu_now(server: live_server.Server, database_url: str) -> Cpu | None:
             database = _cpu_of(postmaster, reaped=True) + sum(map(_cpu_of, _tree(postmaster)[1:]))
         engine.dispose()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return Cpu(
-        server=sum(map(_cpu_of, _tree(server.process.pid))),
-        database=database,
-        load=usage.ru_utime + usage.ru_stime,
-    )
+    workers = {pid: _cpu_of(pid) for pid in _tree(server.process.pid)}
+    return Cpu(server=sum(workers.values()), database=database, load=usage.ru_utime + usage.ru_stime,
+               workers=workers)  # fmt: skip
 
 
 def report_cpu(used: Cpu, submissions: int, applications: int) -> None:
@@ -307,6 +309,9 @@ def report_cpu(used: Cpu, submissions: int, applications: int) -> None:
         f"≈ {rate:,.0f} submissions/s ({rate * applications / submissions:,.0f} applications/s; derived, "
         f"not measured)"
     )
+    shares = sorted((used / used_total for used in used.workers.values() if used > 0.01), reverse=True) if (
+        used_total := sum(used.workers.values())) else []  # fmt: skip
+    print(f"  server processes' shares of its CPU: {' / '.join(f'{share:.0%}' for share in shares)}")
 
 
 def report(title: str, tally: Tally, seconds: float) -> None:
@@ -358,7 +363,10 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     if len(citizens) < args.clients:
         raise SystemExit(f"only {len(citizens)} citizens for {args.clients} clients: load more households")
     server = live_server.Server(env, folder / "server.log", workers=args.workers)
-    applicants = [Applicant(c, httpx.Client(base_url=server.url, timeout=120)) for c in citizens]
+    # A new connection for every request, as from many citizens' browsers: kept-alive connections stay with
+    # the worker that accepted them, and 48 of them split unevenly between two workers halved the rate.
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    applicants = [Applicant(c, httpx.Client(base_url=server.url, timeout=120, limits=fresh)) for c in citizens]
     try:
         server.start(within=300)
         started = time.perf_counter()
