@@ -20,8 +20,7 @@ def household(exchange: registry.Exchange, sessions: sessionmaker[Session], pers
     """The applicant's household as the registries give it, after the applicant consented."""
     spec = apply.bundle(bundle_id)
     assert spec is not None
-    pulls = tuple(p for s in spec.all_services for p in (apply.form(s).pulls if apply.form(s) else ()))  # type: ignore[union-attr]
-    facts = apply.facts_needed(spec.all_services, pulls)
+    facts = apply.journey_facts(spec)
     with transaction(sessions) as session:
         given = apply.usable_consent(session, person_id, facts) or apply.give_consent(
             session, person_id, facts

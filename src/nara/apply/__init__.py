@@ -29,7 +29,16 @@ from nara.apply.errors import (
     LengthRequired,
     SecondLookNeeded,
 )
-from nara.apply.household import Household, Member, PulledFact, facts_needed, read, reverify
+from nara.apply.household import (
+    Household,
+    Member,
+    PulledFact,
+    facts_needed,
+    journey_facts,
+    read,
+    reverify,
+    shown_facts,
+)
 from nara.apply.office import (
     BulkResult,
     Official,
@@ -121,6 +130,7 @@ __all__ = [
     "form",
     "forms",
     "give_consent",
+    "journey_facts",
     "office_for",
     "office_name",
     "office_of",
@@ -131,6 +141,7 @@ __all__ = [
     "read",
     "request_supplement",
     "reverify",
+    "shown_facts",
     "situation",
     "submission",
     "submit",

@@ -14,6 +14,7 @@ from typing import Any
 
 from nara import registry, rules
 from nara.apply.errors import ApplyInvalid
+from nara.apply.specs import Bundle, Form, form
 
 CALLER = "nara:apply"
 PURPOSE = "benefit_determination"
@@ -70,6 +71,26 @@ class Household:
         """Facts in ``wanted`` the registries could not answer (their registry was unavailable)."""
         facts = registry.catalogue().facts
         return [name for name in wanted if name in facts and facts[name].registry in self.unavailable]
+
+
+def journey_facts(bundle: Bundle) -> tuple[str, ...]:
+    """The registry facts a bundle's journey (or one service's) reads, for any address: what its consent
+    covers and its household read asks for."""
+    pulls = tuple(p for s in bundle.all_services for p in _form_of(s).pulls)
+    return facts_needed(bundle.all_services, pulls)
+
+
+def shown_facts(bundle: Bundle, found: Household) -> list[PulledFact]:
+    """The facts the bundle's forms will carry, once each: the applicant's and the household's."""
+    names = dict.fromkeys(p for s in bundle.all_services for p in _form_of(s).pulls)
+    return [f for n in names if (f := found.facts.get(n) or found.me.facts.get(n)) is not None]
+
+
+def _form_of(service_id: str) -> Form:
+    spec = form(service_id)
+    if spec is None:
+        raise ApplyInvalid(f"온라인으로 신청할 수 없는 서비스입니다: {service_id}")
+    return spec
 
 
 def facts_needed(service_ids: tuple[str, ...], pulls: tuple[str, ...]) -> tuple[str, ...]:

@@ -57,11 +57,6 @@ def _base(kind: str, journey: apply.Bundle) -> str:
     return f"/bundles/{journey.id}" if kind == "bundles" else f"/apply/{journey.id}"
 
 
-def _facts(journey: apply.Bundle) -> tuple[str, ...]:
-    pulls = tuple(p for s in journey.all_services for p in apply.form(s).pulls)  # type: ignore[union-attr]
-    return apply.facts_needed(journey.all_services, pulls)
-
-
 @router.get("/bundles", response_class=HTMLResponse, dependencies=[Public])
 def bundles_page(request: Request) -> HTMLResponse:
     return form_page(request, "apply_bundles.html", bundles=list(apply.bundles().values()))
@@ -79,7 +74,7 @@ def service_start(request: Request, service_id: ServiceId, principal: Citizen) -
 
 def _start(request: Request, kind: str, key: str, principal: identity.Principal) -> HTMLResponse:
     journey, person, state = journey_of(kind, key), _person(principal), app_state(request)
-    facts = _facts(journey)
+    facts = apply.journey_facts(journey)
     with state.sessions() as session:
         given = apply.usable_consent(session, person, facts)
     if given is None:
@@ -93,17 +88,11 @@ def _questions(request: Request, kind: str, journey: apply.Bundle, found: apply.
                given: dict[str, str] | None = None, error: apply.ApplyInvalid | None = None) -> HTMLResponse:  # fmt: skip
     return form_page(
         request, "apply_start.html", status_code=422 if error else 200, journey=journey,
-        base=_base(kind, journey), household=found, shown=_shown(journey, found),
-        not_fetched=[_label(n) for n in found.not_fetched(_facts(journey))],
+        base=_base(kind, journey), household=found, shown=apply.shown_facts(journey, found),
+        not_fetched=[_label(n) for n in found.not_fetched(apply.journey_facts(journey))],
         unavailable=[_agency(a) for a in found.unavailable], given=given or {}, error=error,
         problems=(error.fields.get("fields") if error else None) or {},
     )  # fmt: skip
-
-
-def _shown(journey: apply.Bundle, found: apply.Household) -> list[apply.PulledFact]:
-    """The facts the forms will carry, once each: the applicant's and the household's."""
-    names = dict.fromkeys(p for s in journey.all_services for p in apply.form(s).pulls)  # type: ignore[union-attr]
-    return [f for n in names if (f := found.facts.get(n) or found.me.facts.get(n)) is not None]
 
 
 def _fact_labels(facts: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -136,7 +125,7 @@ def service_consent(request: Request, service_id: ServiceId, principal: Citizen)
 def _consent(request: Request, kind: str, key: str, principal: identity.Principal) -> Response:
     journey = journey_of(kind, key)
     with transaction(app_state(request).sessions) as session:
-        apply.give_consent(session, _person(principal), _facts(journey))
+        apply.give_consent(session, _person(principal), apply.journey_facts(journey))
     return RedirectResponse(_base(kind, journey), status_code=303)
 
 

@@ -100,14 +100,9 @@ def _person(principal: identity.Principal) -> str:
     return principal.person_id
 
 
-def _facts(journey: apply.Bundle) -> tuple[str, ...]:
-    pulls = tuple(p for s in journey.all_services for p in apply.form(s).pulls)  # type: ignore[union-attr]
-    return apply.facts_needed(journey.all_services, pulls)
-
-
 @router.post("/{kind}/{key}/consent", status_code=201, summary="신청에 쓸 정보 동의")
 def give_consent(request: Request, kind: Kind, key: Key, principal: Applicant) -> ConsentPublic:
-    facts = _facts(journey_of(kind, key))
+    facts = apply.journey_facts(journey_of(kind, key))
     with transaction(app_state(request).sessions) as session:
         given = apply.usable_consent(session, _person(principal), facts) or apply.give_consent(
             session, _person(principal), facts
@@ -133,17 +128,12 @@ def check(
     request: Request, kind: Kind, key: Key, principal: Applicant, body: Annotated[CheckAnswers, Body()]
 ) -> CheckPublic:
     journey, person = journey_of(kind, key), _person(principal)
-    found = _household(request, person, _facts(journey), None)
+    found = _household(request, person, apply.journey_facts(journey), None)
     checks = apply.check_bundle(journey, found, apply.parse_answers(journey.questions, body.answers), today())
     return CheckPublic(
-        consent_id=found.consent_id, facts=[_fact(f) for f in _shown(journey, found)],
+        consent_id=found.consent_id, facts=[_fact(f) for f in apply.shown_facts(journey, found)],
         unavailable=list(found.unavailable), services=[_check(c, found) for c in checks], carried=found.carried,
     )  # fmt: skip
-
-
-def _shown(journey: apply.Bundle, found: apply.Household) -> list[apply.PulledFact]:
-    names = dict.fromkeys(p for s in journey.all_services for p in apply.form(s).pulls)  # type: ignore[union-attr]
-    return [f for n in names if (f := found.facts.get(n) or found.me.facts.get(n)) is not None]
 
 
 def _fact(fact: apply.PulledFact) -> FactPublic:
@@ -175,7 +165,7 @@ def submit(
     if earlier is not None:  # a retry: the same submission, nothing new
         response.status_code = 200
         return _submission(earlier)
-    found = _household(request, person, _facts(journey), body.carried)
+    found = _household(request, person, apply.journey_facts(journey), body.carried)
     answers = apply.parse_answers(journey.questions, body.answers)
     checks = {c.service_id: c for c in apply.check_bundle(journey, found, answers, today())}
     chosen = {s: _chosen(checks, s) for s in dict.fromkeys(body.services)}
