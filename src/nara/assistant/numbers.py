@@ -23,8 +23,13 @@ NATIVE_NUMBER = (
     "|(?:" + "|".join(sorted(_NATIVE_UNITS, key=len, reverse=True)) + "))"
 )
 _SINO_CHARS = "일이삼사오육칠팔구십백천"
-# A number written with digits (commas allowed) or Sino-Korean numerals, possibly mixed ("2천", "3백5십").
-NUMBER = rf"(?:[0-9][0-9,]*(?:\.[0-9]+)?[{_SINO_CHARS[9:]}]?|[{_SINO_CHARS}]+)+"
+# A number written with digits (commas allowed) or Sino-Korean numerals, possibly mixed ("2천", "3백5십"):
+# runs of digits and runs of numerals, taking turns. Never two runs of digits in a row: a run of digits that
+# could be cut into parts was cut in exponentially many ways when what followed failed ("억" missing), and
+# 30 digits typed as an income held a worker for minutes.
+_DIGITS = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+_NUMERALS = f"[{_SINO_CHARS}]+"
+NUMBER = f"(?:{_NUMERALS}(?:{_DIGITS}{_NUMERALS})*(?:{_DIGITS})?|{_DIGITS}(?:{_NUMERALS}{_DIGITS})*(?:{_NUMERALS})?)"
 _MONEY = re.compile(
     rf"(?<![가-힣0-9])(?=[0-9{_SINO_CHARS}])((?:{NUMBER}\s?억\s?)?(?:{NUMBER}\s?만\s?)?(?:{NUMBER})?)\s?(원)?"
 )
@@ -46,12 +51,16 @@ def sino_number(text: str) -> int | None:
     (150, 2500000, 72, 120000000)
     >>> sino_number("34만 2,510"), sino_number("백오십만"), sino_number("만"), sino_number("사과")
     (342510, 1500000, 10000, None)
+    >>> sino_number("9" * 30) is None
+    True
     """
     total = section = 0
     number: int | None = None
     for token in re.findall(r"[0-9][0-9,]*(?:\.[0-9]+)?|[^\s0-9,]", text):
         if token[0].isdigit():
-            number = int(float(token.replace(",", "")))
+            number = digits_value(token)
+            if number is None:
+                return None
         elif token in _SINO_DIGITS:
             number = _SINO_DIGITS[token]
         elif token in _SINO_UNITS:
@@ -123,7 +132,21 @@ def whole_numbers(text: str) -> list[int]:
     >>> whole_numbers("2025년 기준 월 34만 2,510원, 110번")
     [2025, 34, 2510, 110]
     """
-    return [int(float(token.replace(",", ""))) for token in re.findall(r"[0-9][0-9,]*(?:\.[0-9]+)?", text)]
+    found = (digits_value(token) for token in re.findall(r"[0-9][0-9,]*(?:\.[0-9]+)?", text))
+    return [value for value in found if value is not None]
+
+
+_MOST_DIGITS = 16  # 1,000조 원 and more is no amount a citizen has: a run of digits that long is not a number
+
+
+def digits_value(token: str) -> int | None:
+    """The whole part of a number written with digits ("2,510" → 2510, "3.5" → 3); None past 16 digits.
+
+    >>> digits_value("2,510"), digits_value("3.5"), digits_value("9" * 17)
+    (2510, 3, None)
+    """
+    whole = token.replace(",", "").split(".")[0]
+    return int(whole) if len(whole) <= _MOST_DIGITS else None
 
 
 _YES = re.compile(

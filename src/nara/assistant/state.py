@@ -203,12 +203,31 @@ def set_fact(state: State, fact: str, value: object, today: date) -> None:
 
 
 def set_household_size(state: State, size: int) -> None:
-    """Everyone in the household: placeholders ("함께 사는 분 1") for the people not yet named."""
+    """Everyone in the household: placeholders ("함께 사는 분", "함께 사는 두 번째 분") for the people not
+    yet named."""
     if size < len(state.members) or state.household_complete:
         return
-    for number in range(1, size - len(state.members) + 1):
-        add_member(state, f"{_UNNAMED}{number}", f"함께 사는 분 {number}", None)
+    unnamed = size - len(state.members)
+    for number in range(1, unnamed + 1):
+        add_member(state, f"{_UNNAMED}{number}", _unnamed_label(number, unnamed), None)
     state.household_complete = True
+
+
+# Ordinals in words: a label such as "함께 사는 분 1" put a number in a reply that the citizen never said,
+# and read to an older citizen like a code (found by tests/assistant/test_properties.py).
+_ORDINALS = ("첫", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열")
+
+
+def _unnamed_label(number: int, unnamed: int) -> str:
+    """
+    >>> _unnamed_label(1, 1), _unnamed_label(2, 3), _unnamed_label(12, 12)
+    ('함께 사는 분', '함께 사는 두 번째 분', '함께 사는 또 다른 분')
+    """
+    if unnamed == 1:
+        return "함께 사는 분"
+    return (
+        f"함께 사는 {_ORDINALS[number - 1]} 번째 분" if number <= len(_ORDINALS) else "함께 사는 또 다른 분"
+    )
 
 
 def birth_bounds(value: AgeRange | BirthRange, today: date) -> tuple[date, date]:
