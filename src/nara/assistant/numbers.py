@@ -241,6 +241,8 @@ def count(text: str, units: str) -> int | None:
     >>> count("3명이에요", "명"), count("두 명", "명"), count("석 달째", "달|개월"), count("많아요", "명")
     (3, 2, 3, None)
     """
-    pattern = rf"({NUMBER}|{NATIVE_NUMBER})\s*(?:{units})"
+    # A number starts where no digit or numeral stands before it: tried from inside a long run, every start
+    # read to the run's end again (quadratic).
+    pattern = rf"((?<![0-9{_SINO_CHARS}])(?<![0-9],){NUMBER}|{NATIVE_NUMBER})\s*(?:{units})"
     match = re.search(pattern, text)
     return any_number(match.group(1)) if match else None
