@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 from nara.identity.errors import TokenInvalid
+from nara.kernel.keyfiles import read_or_create
 
 ALGORITHM = "RS256"
 ACCESS_TOKEN_TYPE = "at+jwt"
@@ -55,16 +55,14 @@ class ProviderKey:
 
 def load_or_create_provider_key(path: Path) -> ProviderKey:
     """The key in ``path``; a new 2048-bit RSA key is written there (mode 0600) when none exists."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = private.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(pem)
-    return ProviderKey(RSAKey.import_key(path.read_bytes()))
+    return ProviderKey(RSAKey.import_key(read_or_create(path, _new_provider_pem)))
+
+
+def _new_provider_pem() -> bytes:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 @dataclass(frozen=True)

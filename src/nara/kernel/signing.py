@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from nara.kernel.keyfiles import read_or_create
 
 
 @dataclass(frozen=True)
@@ -129,17 +130,13 @@ def verify_signature(public: Ed25519PublicKey, message: bytes, signature: str) -
 
 def load_or_create_key(path: Path) -> SigningKey:
     """The key in ``path`` (PKCS#8 PEM); a new one is written there (mode 0600) if there is none."""
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path}: Ed25519 개인 키가 아닙니다.")
-        return SigningKey(key)
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(
+    key = serialization.load_pem_private_key(read_or_create(path, _new_key_pem), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path}: Ed25519 개인 키가 아닙니다.")
+    return SigningKey(key)
+
+
+def _new_key_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    return SigningKey(key)

@@ -7,7 +7,6 @@ algorithm (ES256 only), the ``typ``, then the signature, then (if asked) ``exp``
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from nara.kernel.keyfiles import read_or_create
 from nara.wallet import jose
 
 ALG = "ES256"
@@ -48,14 +48,7 @@ def key_from_pem(pem: bytes) -> ec.EllipticCurvePrivateKey:
 
 def load_or_create(path: Path) -> ec.EllipticCurvePrivateKey:
     """The P-256 key in ``path`` (PKCS#8 PEM); a new one is written there (mode 0600) if there is none."""
-    if path.exists():
-        return key_from_pem(path.read_bytes())
-    key = new_key()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key_pem(key))
-    return key
+    return key_from_pem(read_or_create(path, lambda: key_pem(new_key())))
 
 
 def public_jwk(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> dict[str, str]:
