@@ -299,6 +299,24 @@ def cpu_now(server: live_server.Server, database_url: str) -> Cpu | None:
                workers=workers)  # fmt: skip
 
 
+def check_workers(server: live_server.Server, expected: int) -> None:
+    """Say so when fewer worker processes run than asked for (a worker that died at start-up is replaced
+    only when the supervisor notices), with the server log's tail."""
+    if server.process is None or not Path("/proc/self/stat").exists() or expected == 1:
+        return
+    workers = [pid for pid in _tree(server.process.pid) if b"spawn_main" in _cmdline(pid)]
+    if len(workers) < expected:
+        print(f"WARNING: {len(workers)} of {expected} server workers running; the log ends with:\n"
+              f"{server.log_tail()}")  # fmt: skip
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
 def report_cpu(used: Cpu, submissions: int, applications: int) -> None:
     """CPU per submission, and what two cores would serve were the load generator on another machine."""
     server, database = used.server / submissions * 1000, used.database / submissions * 1000
@@ -366,7 +384,9 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     # A new connection for every request, as from many citizens' browsers: kept-alive connections stay with
     # the worker that accepted them, and 48 of them split unevenly between two workers halved the rate.
     fresh = httpx.Limits(max_keepalive_connections=0)
-    applicants = [Applicant(c, httpx.Client(base_url=server.url, timeout=120, limits=fresh)) for c in citizens]
+    applicants = [
+        Applicant(c, httpx.Client(base_url=server.url, timeout=120, limits=fresh)) for c in citizens
+    ]
     try:
         server.start(within=300)
         started = time.perf_counter()
@@ -376,6 +396,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
               f"{time.perf_counter() - started:.1f} s; {args.workers} server workers, {args.clients} clients, "
               f"{statistics.mean(a.offered for a in applicants):.2f} applications per submission")  # fmt: skip
         warm, _ = load(applicants, args.clients, args.clients, one_submission)
+        check_workers(server, args.workers)
         before = cpu_now(server, database_url)
         timed, seconds = load(applicants, args.clients, args.submissions, one_submission)
         after = cpu_now(server, database_url)
