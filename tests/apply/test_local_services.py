@@ -57,9 +57,10 @@ OTHER_FAMILY: dict[str, dict[str, Any]] = {
 }
 
 # 시군구 that still have fewer than three local birth services: the national catalogue of 2025-07 has no more
-# 시·도-level birth programmes for 대구 and 전북, and no birth grant of their own for these (대구 중구, 수성구: none;
-# 서구: only a 출생축하카드; 북구: only a pregnancy test; 전북 고창군: none). Shrink it as they come.
-SHORT = {"27110", "27170", "27230", "27260", "52790"}
+# 시·도-level birth programmes for 대구 and 전북, and no birth programme of their own for these (대구 중구: only an
+# unspecified "임산부 영유아 지원" asked for with a pregnancy certificate; 수성구 and 전북 고창군: none). 서구's
+# 출생축하카드 and 북구's 다둥이가정 차량 무료렌탈 made their third. Shrink it as they come.
+SHORT = {"27110", "27260", "52790"}
 
 
 def local_services(region: str) -> tuple[str, ...]:
