@@ -297,7 +297,7 @@ def birth_dates(on: date, size: int) -> st.SearchStrategy[date]:
         near(set(range(26))),  # 영아: 0–24 months
         near(in_rules or set(AGES_IN_MONTHS)),
         near(set(AGES_IN_MONTHS)),
-        st.sampled_from(sorted(d for d in special if d <= on)),
+        st.sampled_from(sorted(d for d in special if on - timedelta(days=110 * 366) <= d <= on)),
         st.dates(on - timedelta(days=110 * 366), on),
     )
 

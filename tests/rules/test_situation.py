@@ -37,6 +37,7 @@ def test_yaml_on_key_read_as_true_is_understood() -> None:
     [
         (situation(subject="ghost"), "subject"),
         (situation(members=[{"id": "me", "birth_date": "2030-01-01"}]), "members.me.birth_date"),
+        (situation(members=[{"id": "me", "birth_date": "1799-12-31"}]), "members.me.birth_date"),
         (situation(household={"income_recognised_monthly": -5}), "household.income_recognised_monthly"),
         (situation(household={"region": "99999"}), "household.region"),
         (situation(members=[{"id": "me", "sex": "robot"}]), "members.me.sex"),
