@@ -136,7 +136,7 @@ def whole_numbers(text: str) -> list[int]:
     return [value for value in found if value is not None]
 
 
-_MOST_DIGITS = 16  # 1,000조 원 and more is no amount a citizen has: a run of digits that long is not a number
+_MOST_DIGITS = 16  # 1경 원 (17 digits) and more is no amount a citizen has: a run that long is not a number
 
 
 def digits_value(token: str) -> int | None:
